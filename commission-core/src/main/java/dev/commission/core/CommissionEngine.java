@@ -1,0 +1,218 @@
+package dev.commission.core;
+
+import dev.commission.core.campaign.Campaign;
+import dev.commission.core.campaign.CampaignStatus;
+import dev.commission.core.campaign.CloseCampaignStrategy;
+import dev.commission.core.campaign.CommissionRule;
+import dev.commission.core.campaign.CreateCampaign;
+import dev.commission.core.campaign.CreateCampaignStrategy;
+import dev.commission.core.campaign.TransferPolicy;
+import dev.commission.core.ledger.LedgerBook;
+import dev.commission.core.ledger.LedgerPage;
+import dev.commission.core.ledger.RebuildResult;
+import dev.commission.core.ledger.ReconcileReport;
+import dev.commission.core.operation.ScriptRunner;
+import dev.commission.core.operation.StrategyRegistry;
+import dev.commission.core.order.AdjustCommission;
+import dev.commission.core.order.AdjustResult;
+import dev.commission.core.order.AdjustStrategy;
+import dev.commission.core.order.Order;
+import dev.commission.core.order.ReverseCommission;
+import dev.commission.core.order.ReverseResult;
+import dev.commission.core.order.ReverseStrategy;
+import dev.commission.core.order.SettleCommission;
+import dev.commission.core.order.SettleResult;
+import dev.commission.core.order.SettleStrategy;
+import dev.commission.core.ranking.RankingPage;
+import dev.commission.core.ranking.RankingReader;
+import dev.commission.core.ranking.RankingScope;
+import dev.commission.core.ranking.Standing;
+import dev.commission.core.steward.RegisterStrategy;
+import dev.commission.core.steward.RegisterSteward;
+import dev.commission.core.steward.Steward;
+import dev.commission.core.steward.TransferResult;
+import dev.commission.core.steward.TransferSteward;
+import dev.commission.core.steward.TransferStrategy;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+
+/**
+ * The commission service's domain API: every operation validates its request, then runs its
+ * strategy's script; reads go straight to the campaign's keys. All calls are asynchronous and
+ * fail with {@link CommissionException} for business refusals.
+ */
+public final class CommissionEngine {
+    private final RedissonClient redisson;
+    private final StrategyRegistry registry;
+    private final ScriptRunner runner;
+    private final CreateCampaignStrategy createCampaign;
+    private final CloseCampaignStrategy closeCampaign;
+    private final RegisterStrategy register;
+    private final SettleStrategy settle;
+    private final ReverseStrategy reverse;
+    private final AdjustStrategy adjust;
+    private final TransferStrategy transfer;
+    private final RankingReader rankings;
+    private final LedgerBook ledger;
+
+    public CommissionEngine(RedissonClient redisson) {
+        this.redisson = redisson;
+        this.runner = new ScriptRunner(redisson);
+        this.registry = new StrategyRegistry(runner);
+        this.createCampaign = registry.add(new CreateCampaignStrategy());
+        this.closeCampaign = registry.add(new CloseCampaignStrategy());
+        this.register = registry.add(new RegisterStrategy());
+        this.settle = registry.add(new SettleStrategy());
+        this.reverse = registry.add(new ReverseStrategy());
+        this.adjust = registry.add(new AdjustStrategy());
+        this.transfer = registry.add(new TransferStrategy());
+        this.rankings = new RankingReader(runner);
+        this.ledger = new LedgerBook(redisson, runner);
+    }
+
+    public StrategyRegistry registry() {
+        return registry;
+    }
+
+    public CompletionStage<Campaign> createCampaign(CreateCampaign request) {
+        return validated(request::validate, () -> runner.execute(createCampaign, request)
+                .thenCompose(outcome -> getCampaign(request.campaignId())));
+    }
+
+    public CompletionStage<Campaign> closeCampaign(String campaignId) {
+        return validated(() -> new Validator().id("campaign_id", campaignId).throwIfInvalid(),
+                () -> runner.execute(closeCampaign, campaignId).thenCompose(outcome -> getCampaign(campaignId)));
+    }
+
+    public CompletionStage<Campaign> getCampaign(String campaignId) {
+        return validated(() -> new Validator().id("campaign_id", campaignId).throwIfInvalid(), () -> {
+            CampaignKeys keys = new CampaignKeys(campaignId);
+            CompletableFuture<Map<String, String>> definition = readHash(keys.campaign());
+            CompletableFuture<Map<String, String>> totals = readHash(keys.totals());
+            return definition.thenCombine(totals, (d, t) -> {
+                if (d.isEmpty()) {
+                    throw new CommissionException(Reason.CAMPAIGN_NOT_FOUND, "campaign " + campaignId + " does not exist");
+                }
+                CommissionRule rule = CommissionRule.decode(d.get("rule"), d.get("rule_value"), number(d, "cap"));
+                return new Campaign(campaignId, d.get("name"), rule, TransferPolicy.valueOf(d.get("policy")),
+                        CampaignStatus.valueOf(d.get("status")), number(t, "earned"), number(t, "sales"),
+                        number(t, "orders"));
+            });
+        });
+    }
+
+    public CompletionStage<Steward> registerSteward(RegisterSteward request) {
+        return validated(request::validate, () -> runner.execute(register, request)
+                .thenCompose(outcome -> getSteward(request.campaignId(), request.stewardId())));
+    }
+
+    public CompletionStage<Steward> getSteward(String campaignId, String stewardId) {
+        return validated(() -> new Validator().id("campaign_id", campaignId).id("steward_id", stewardId).throwIfInvalid(),
+                () -> {
+                    CampaignKeys keys = new CampaignKeys(campaignId);
+                    return readHash(keys.steward(stewardId)).thenCombine(readHash(keys.campaign()), (s, c) -> {
+                        if (c.isEmpty()) {
+                            throw new CommissionException(Reason.CAMPAIGN_NOT_FOUND, "campaign " + campaignId + " does not exist");
+                        }
+                        if (s.isEmpty()) {
+                            throw new CommissionException(Reason.STEWARD_NOT_FOUND, "steward " + stewardId + " is not registered");
+                        }
+                        return new Steward(campaignId, stewardId, s.get("name"), s.get("region"), s.get("group"),
+                                number(s, "earned"), number(s, "sales"), number(s, "orders"));
+                    });
+                });
+    }
+
+    public CompletionStage<SettleResult> settle(SettleCommission request) {
+        return validated(request::validate, () -> runner.execute(settle, request));
+    }
+
+    public CompletionStage<ReverseResult> reverse(ReverseCommission request) {
+        return validated(request::validate, () -> runner.execute(reverse, request));
+    }
+
+    public CompletionStage<AdjustResult> adjust(AdjustCommission request) {
+        return validated(request::validate, () -> runner.execute(adjust, request));
+    }
+
+    public CompletionStage<TransferResult> transfer(TransferSteward request) {
+        return validated(request::validate, () -> runner.execute(transfer, request));
+    }
+
+    public CompletionStage<Order> getOrder(String campaignId, String orderNo) {
+        return validated(() -> new Validator().id("campaign_id", campaignId).id("order_no", orderNo).throwIfInvalid(),
+                () -> {
+                    CampaignKeys keys = new CampaignKeys(campaignId);
+                    return readHash(keys.order(orderNo)).thenCombine(readHash(keys.campaign()), (o, c) -> {
+                        if (c.isEmpty()) {
+                            throw new CommissionException(Reason.CAMPAIGN_NOT_FOUND, "campaign " + campaignId + " does not exist");
+                        }
+                        if (o.isEmpty()) {
+                            throw new CommissionException(Reason.ORDER_NOT_FOUND, "order " + orderNo + " is not known");
+                        }
+                        return new Order(campaignId, orderNo, o.getOrDefault("steward", ""),
+                                Order.State.valueOf(o.get("state")), number(o, "paid"), number(o, "refunded"),
+                                number(o, "settled_commission"), number(o, "reversed_commission"),
+                                o.getOrDefault("region", ""), o.getOrDefault("group", ""));
+                    });
+                });
+    }
+
+    public CompletionStage<RankingPage> rankingPage(String campaignId, RankingScope scope, long offset, int limit) {
+        return validated(() -> {
+            Validator v = new Validator().id("campaign_id", campaignId);
+            if (scope == null) {
+                v.check(false, "scope", "is required");
+            } else {
+                scope.validate(v);
+            }
+            v.range("offset", offset, 0, Integer.MAX_VALUE).range("limit", limit, 1, 1000).throwIfInvalid();
+        }, () -> rankings.page(new CampaignKeys(campaignId), scope, offset, limit));
+    }
+
+    public CompletionStage<Standing> standing(String campaignId, String stewardId) {
+        return validated(() -> new Validator().id("campaign_id", campaignId).id("steward_id", stewardId).throwIfInvalid(),
+                () -> rankings.standing(new CampaignKeys(campaignId), stewardId));
+    }
+
+    public CompletionStage<LedgerPage> listLedger(String campaignId, String after, int limit) {
+        return validated(() -> new Validator().id("campaign_id", campaignId)
+                        .check(after == null || after.isEmpty() || after.matches("\\d{1,20}-\\d{1,20}"), "after",
+                                "must be an entry_id from an earlier page")
+                        .range("limit", limit, 1, 1000).throwIfInvalid(),
+                () -> ledger.list(new CampaignKeys(campaignId), after == null ? "" : after, limit));
+    }
+
+    public CompletionStage<ReconcileReport> reconcile(String campaignId) {
+        return validated(() -> new Validator().id("campaign_id", campaignId).throwIfInvalid(),
+                () -> ledger.reconcile(new CampaignKeys(campaignId)));
+    }
+
+    public CompletionStage<RebuildResult> rebuildRankings(String campaignId) {
+        return validated(() -> new Validator().id("campaign_id", campaignId).throwIfInvalid(),
+                () -> ledger.rebuild(new CampaignKeys(campaignId)));
+    }
+
+    private CompletableFuture<Map<String, String>> readHash(String key) {
+        return redisson.<String, String>getMap(key, StringCodec.INSTANCE).readAllMapAsync().toCompletableFuture();
+    }
+
+    private static long number(Map<String, String> hash, String field) {
+        String value = hash.get(field);
+        return value == null || value.isEmpty() ? 0 : Long.parseLong(value);
+    }
+
+    /** Runs the validation first; its exception becomes a failed stage, so callers see one error path. */
+    private static <T> CompletionStage<T> validated(Runnable validation, Supplier<CompletionStage<T>> action) {
+        try {
+            validation.run();
+            return action.get();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+}

@@ -1,0 +1,3 @@
+package dev.commission.core.campaign;
+
+public enum CampaignStatus { OPEN, CLOSED }

@@ -1,0 +1,24 @@
+package dev.commission.core.operation;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * A short digest of a request's canonical text. A script stores it with the idempotency key and
+ * compares it on a replay: equal means the same request, different means a conflict.
+ */
+public final class Fingerprint {
+    private Fingerprint() {
+    }
+
+    public static String of(String canonical) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by the JVM", e);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package dev.commission.core.operation;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * The text of {@code lua/<name>.lua} with the shared helpers ({@code lua/shared.lua}) in front,
+ * and its SHA1 as Redis computes it for EVALSHA. Read once per process.
+ */
+public record LuaScript(String name, String source, String sha) {
+
+    private static final String SHARED = "shared";
+
+    public static LuaScript load(String name) {
+        String source = "-- shared.lua\n" + resource(SHARED) + "\n-- " + name + ".lua\n" + resource(name);
+        return new LuaScript(name, source, sha1(source));
+    }
+
+    private static String resource(String name) {
+        String path = "lua/" + name + ".lua";
+        try (InputStream in = LuaScript.class.getClassLoader().getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException("missing script resource " + path);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + path, e);
+        }
+    }
+
+    private static String sha1(String source) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-1");
+            return HexFormat.of().formatHex(digest.digest(source.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is required by the JVM", e);
+        }
+    }
+}

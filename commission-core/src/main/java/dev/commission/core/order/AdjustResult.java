@@ -1,0 +1,4 @@
+package dev.commission.core.order;
+
+public record AdjustResult(String adjustmentId, Outcome outcome, long stewardEarnedFen) {
+}

@@ -1,0 +1,35 @@
+package dev.commission.core.order;
+
+import dev.commission.core.Validator;
+import java.util.List;
+
+/** Validation and fingerprints shared by the requests that carry lines. */
+final class OrderLines {
+    private OrderLines() {
+    }
+
+    static void validate(Validator v, String field, List<OrderLine> lines) {
+        v.check(!lines.isEmpty() && lines.size() <= SettleCommission.MAX_LINES, field,
+                "must hold 1 to " + SettleCommission.MAX_LINES + " lines");
+        long paid = 0;
+        for (int i = 0; i < lines.size() && i < SettleCommission.MAX_LINES; i++) {
+            OrderLine line = lines.get(i);
+            String at = field + "[" + i + "]";
+            v.id(at + ".sku_id", line.skuId());
+            v.range(at + ".quantity", line.quantity(), 1, 1_000_000);
+            v.amount(at + ".paid_fen", line.paidFen());
+            paid += Math.max(0, Math.min(line.paidFen(), Validator.MAX_AMOUNT_FEN));
+        }
+        if (!v.hasViolations()) {
+            v.amount(field + " (sum of paid_fen)", paid);
+        }
+    }
+
+    static String canonical(List<OrderLine> lines) {
+        StringBuilder text = new StringBuilder();
+        for (OrderLine line : lines) {
+            text.append(line.skuId()).append('*').append(line.quantity()).append('=').append(line.paidFen()).append(';');
+        }
+        return text.toString();
+    }
+}

@@ -1,0 +1,41 @@
+package dev.commission.core.order;
+
+import dev.commission.core.CampaignKeys;
+import dev.commission.core.operation.Fingerprint;
+import dev.commission.core.operation.OperationStrategy;
+import dev.commission.core.operation.ScriptReply;
+import java.util.List;
+
+/**
+ * {@code lua/settle.lua}: credit one shipped order's commission to its steward, the steward's
+ * region and group, and every ranking, net of refunds that arrived first.
+ */
+public final class SettleStrategy implements OperationStrategy<SettleCommission, SettleResult> {
+
+    @Override
+    public String name() {
+        return "settle";
+    }
+
+    @Override
+    public List<Object> keys(SettleCommission request) {
+        CampaignKeys keys = new CampaignKeys(request.campaignId());
+        return List.of(keys.campaign(), keys.steward(request.stewardId()), keys.order(request.orderNo()),
+                keys.totals(), keys.ledger(), keys.names(), keys.placements(), keys.transfers(),
+                keys.rankStewards(), keys.rankGroups(), keys.rankRegions());
+    }
+
+    @Override
+    public List<Object> args(SettleCommission request) {
+        String fingerprint = Fingerprint.of(request.stewardId() + "|" + OrderLines.canonical(request.lines()));
+        return List.of(request.orderNo(), request.stewardId(), Long.toString(request.paidFen()),
+                Long.toString(request.items()), fingerprint, request.regionId(), request.groupId(),
+                request.stewardName().isEmpty() ? request.stewardId() : request.stewardName(),
+                Integer.toString(request.lines().size()));
+    }
+
+    @Override
+    public SettleResult decode(SettleCommission request, ScriptReply reply) {
+        return new SettleResult(request.orderNo(), reply.number(1), Outcome.valueOf(reply.status()), reply.number(2));
+    }
+}
