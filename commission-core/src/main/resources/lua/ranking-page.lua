@@ -8,44 +8,10 @@
 -- ARGV[3]  '1' for steward scopes (display name from KEYS[3]), '0' for groups and regions (the id)
 --
 -- Order: score descending, then member id ascending. Rank: competition ("1224"), 1 + the number
--- of members with a strictly greater score.
+-- of members with a strictly greater score. The slice is shared.lua's ranked_slice.
 --
 -- Reply: {'OK', total_members, n, id_1, name_1, score_1, rank_1, ..., id_n, name_n, score_n, rank_n}
 --        {'CAMPAIGN_NOT_FOUND', message}
-
--- The entries at positions [offset, offset + limit) of `key` in ranking order, as a list of
--- {id, score, rank}. ZREVRANGE gives the scores at those positions (ties and all), but lists a
--- tie in descending id order; so for each run of one score s the members are read again from the
--- ascending index, where equal scores sit in ascending id order: the tie of s occupies ascending
--- indexes [ZCOUNT -inf (s, ...), and its members ranked below `above` = ZCOUNT (s +inf. Every call
--- is O(log n) plus what it returns, however long the tie.
-local function ranked_slice(key, offset, limit)
-  local entries = {}
-  if limit <= 0 then
-    return entries
-  end
-  local rows = redis.call('ZREVRANGE', key, offset, offset + limit - 1, 'WITHSCORES')
-  local i = 1
-  local pos = offset
-  while i <= #rows do
-    local s = rows[i + 1]
-    local run = 1
-    while rows[i + 2 * run + 1] == s do
-      run = run + 1
-    end
-    local above = redis.call('ZCOUNT', key, '(' .. s, '+inf')
-    local below = redis.call('ZCOUNT', key, '-inf', '(' .. s)
-    local first = below + (pos - above)
-    local ids = redis.call('ZRANGE', key, first, first + run - 1)
-    local score = tonumber(s)
-    for j = 1, #ids do
-      entries[#entries + 1] = {ids[j], score, above + 1}
-    end
-    i = i + 2 * run
-    pos = pos + run
-  end
-  return entries
-end
 
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return {'CAMPAIGN_NOT_FOUND', 'campaign ' .. string.match(KEYS[1], '{c:(.*)}') .. ' does not exist'}

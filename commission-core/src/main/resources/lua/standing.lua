@@ -8,10 +8,12 @@
 --
 -- The region and group rankings, cms:{c:<id>}:rank:region:<r> and cms:{c:<id>}:rank:group:<g>,
 -- are known only once the steward hash is read, so they are not in KEYS: the script builds their
--- names from KEYS[1]'s prefix (KEYS[1] less "campaign"), with the names CampaignKeys uses. They
--- carry the same {c:<id>} hash tag, so they live in the same Cluster slot as every key above.
+-- names with shared.lua's key(), from KEYS[1]'s prefix (KEYS[1] less "campaign"), with the names
+-- CampaignKeys uses. They carry the same {c:<id>} hash tag, so they live in the same Cluster slot
+-- as every key above.
 --
--- Order and ranks as in ranking-page.lua: score descending, then id ascending; competition ranks.
+-- Order and ranks as in ranking-page.lua (shared.lua's ranked_slice): score descending, then id
+-- ascending; competition ranks.
 --
 -- Reply: {'OK', steward_id, 3,
 --          then for each scope STEWARDS, STEWARDS_IN_REGION, STEWARDS_IN_GROUP:
@@ -20,36 +22,6 @@
 --          n_below, (id, name, score, rank) * n_below}  -- nearest first
 --        rank, score and gap are 0 in a scope whose sorted set does not hold the steward.
 --        {'CAMPAIGN_NOT_FOUND', message} | {'STEWARD_NOT_FOUND', message}
-
--- The same slice as ranking-page.lua's: entries {id, score, rank} at positions
--- [offset, offset + limit) in ranking order, each call O(log n) plus what it returns.
-local function ranked_slice(key, offset, limit)
-  local entries = {}
-  if limit <= 0 then
-    return entries
-  end
-  local rows = redis.call('ZREVRANGE', key, offset, offset + limit - 1, 'WITHSCORES')
-  local i = 1
-  local pos = offset
-  while i <= #rows do
-    local s = rows[i + 1]
-    local run = 1
-    while rows[i + 2 * run + 1] == s do
-      run = run + 1
-    end
-    local above = redis.call('ZCOUNT', key, '(' .. s, '+inf')
-    local below = redis.call('ZCOUNT', key, '-inf', '(' .. s)
-    local first = below + (pos - above)
-    local ids = redis.call('ZRANGE', key, first, first + run - 1)
-    local score = tonumber(s)
-    for j = 1, #ids do
-      entries[#entries + 1] = {ids[j], score, above + 1}
-    end
-    i = i + 2 * run
-    pos = pos + run
-  end
-  return entries
-end
 
 local campaign_id = string.match(KEYS[1], '{c:(.*)}')
 if redis.call('EXISTS', KEYS[1]) == 0 then
@@ -61,36 +33,35 @@ if not placement[1] then
   return {'STEWARD_NOT_FOUND', 'steward ' .. sid .. ' is not registered in campaign ' .. campaign_id}
 end
 local region, group = placement[1], placement[2]
-local prefix = string.sub(KEYS[1], 1, #KEYS[1] - #'campaign')
 
 -- One scope: rank, size, score, gap and up to two neighbours each side.
-local function scope_standing(kind, scope_id, key)
-  local result = {kind = kind, scope_id = scope_id, members = redis.call('ZCARD', key),
+local function scope_standing(kind, scope_id, zset)
+  local result = {kind = kind, scope_id = scope_id, members = redis.call('ZCARD', zset),
                   rank = 0, score = 0, gap = 0, above = {}, below = {}}
-  local s = redis.call('ZSCORE', key, sid)
+  local s = redis.call('ZSCORE', zset, sid)
   if not s then
     return result
   end
-  local above = redis.call('ZCOUNT', key, '(' .. s, '+inf')
-  local below = redis.call('ZCOUNT', key, '-inf', '(' .. s)
+  local above = redis.call('ZCOUNT', zset, '(' .. s, '+inf')
+  local below = redis.call('ZCOUNT', zset, '-inf', '(' .. s)
   -- Position in ranking order: everyone with a greater score, then the tie's ids before ours.
-  local position = above + (redis.call('ZRANK', key, sid) - below)
+  local position = above + (redis.call('ZRANK', zset, sid) - below)
   result.rank = above + 1
   result.score = tonumber(s)
   if above > 0 then
-    local next_up = redis.call('ZRANGEBYSCORE', key, '(' .. s, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
+    local next_up = redis.call('ZRANGEBYSCORE', zset, '(' .. s, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
     result.gap = tonumber(next_up[2]) - result.score
   end
   local first_above = math.max(0, position - 2)
-  result.above = ranked_slice(key, first_above, position - first_above)
-  result.below = ranked_slice(key, position + 1, 2)
+  result.above = ranked_slice(zset, first_above, position - first_above)
+  result.below = ranked_slice(zset, position + 1, 2)
   return result
 end
 
 local scopes = {
   scope_standing('STEWARDS', '', KEYS[3]),
-  scope_standing('STEWARDS_IN_REGION', region, prefix .. 'rank:region:' .. region),
-  scope_standing('STEWARDS_IN_GROUP', group, prefix .. 'rank:group:' .. group),
+  scope_standing('STEWARDS_IN_REGION', region, key('rank:region:' .. region)),
+  scope_standing('STEWARDS_IN_GROUP', group, key('rank:group:' .. group)),
 }
 
 -- Every neighbour's name in one HMGET.
