@@ -6,9 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.commission.core.CampaignKeys;
 import dev.commission.core.CommissionException;
+import dev.commission.core.EngineFixture;
 import dev.commission.core.Reason;
+import dev.commission.core.campaign.CommissionRule;
+import dev.commission.core.campaign.TransferPolicy;
 import dev.commission.core.operation.ScriptRunner;
 import dev.commission.core.ranking.RankingScope.Kind;
+import dev.commission.core.steward.TransferSteward;
 import dev.commission.core.testing.RedisExtension;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -28,7 +32,8 @@ import org.redisson.client.codec.StringCodec;
 
 /**
  * Pages and standings read from sorted sets filled directly, so each case controls the exact
- * scores and ties. Order: score descending, then id ascending; ranks "1224".
+ * scores and ties, and a few driven end to end through the engine's write scripts.
+ * Order: score descending, then id ascending; ranks "1224".
  */
 @ExtendWith(RedisExtension.class)
 class RankingReaderTest {
@@ -239,6 +244,71 @@ class RankingReaderTest {
         assertEquals(Reason.CAMPAIGN_NOT_FOUND, refusal(reader.standing(keys, "d")));
     }
 
+    @Test
+    void settledCommissionShowsInEveryRankingThroughTheEngine() {
+        EngineFixture.campaign("live", CommissionRule.rate(1000, 0), TransferPolicy.FOLLOW);
+        EngineFixture.steward("live", "s1", "north", "g1");
+        EngineFixture.steward("live", "s2", "north", "g2");
+        EngineFixture.steward("live", "s3", "south", "g3");
+        EngineFixture.steward("live", "s4", "north", "g1");
+        EngineFixture.settle("live", "o1", "s1", 10_000);
+        EngineFixture.settle("live", "o2", "s2", 10_000);
+        EngineFixture.settle("live", "o3", "s3", 5_000);
+        EngineFixture.settle("live", "o4", "s1", 3_000);
+
+        assertEquals(List.of(new RankingEntry(1, "s1", "Name s1", 1300), new RankingEntry(2, "s2", "Name s2", 1000),
+                new RankingEntry(3, "s3", "Name s3", 500), new RankingEntry(4, "s4", "Name s4", 0)),
+                enginePage("live", RankingScope.of(Kind.STEWARDS)).entries());
+        assertEquals(List.of("1 s1 1300", "2 s4 0"), lines(enginePage("live", RankingScope.of(Kind.STEWARDS_IN_GROUP, "g1")).entries()));
+        assertEquals(List.of("1 g1 1300", "2 g2 1000", "3 g3 500"), lines(enginePage("live", RankingScope.of(Kind.GROUPS)).entries()));
+        assertEquals(List.of("1 g1 1300", "2 g2 1000"),
+                lines(enginePage("live", RankingScope.of(Kind.GROUPS_IN_REGION, "north")).entries()));
+        assertEquals(List.of(new RankingEntry(1, "north", "north", 2300), new RankingEntry(2, "south", "south", 500)),
+                enginePage("live", RankingScope.of(Kind.REGIONS)).entries());
+    }
+
+    @Test
+    void standingThroughTheEngineFollowsSettlesAndTies() {
+        EngineFixture.campaign("live", CommissionRule.rate(1000, 0), TransferPolicy.FOLLOW);
+        EngineFixture.steward("live", "s1", "north", "g1");
+        EngineFixture.steward("live", "s2", "north", "g2");
+        EngineFixture.steward("live", "s3", "south", "g3");
+        EngineFixture.settle("live", "o1", "s1", 10_000);
+        EngineFixture.settle("live", "o2", "s2", 7_000);
+        EngineFixture.settle("live", "o3", "s2", 3_000);
+
+        Standing standing = EngineFixture.await(EngineFixture.engine().standing("live", "s2"));
+
+        ScopeStanding campaign = standing.scopes().get(0);
+        assertEquals(List.of(1L, 3L, 1000L, 0L), List.of(campaign.rank(), campaign.members(), campaign.scoreFen(),
+                campaign.gapToAboveFen()));
+        assertEquals(List.of(new RankingEntry(1, "s1", "Name s1", 1000)), campaign.above());
+        assertEquals(List.of(new RankingEntry(3, "s3", "Name s3", 0)), campaign.below());
+        assertEquals(RankingScope.of(Kind.STEWARDS_IN_REGION, "north"), standing.scopes().get(1).scope());
+        assertEquals(List.of("1 s1 1000"), lines(standing.scopes().get(1).above()));
+        assertEquals(RankingScope.of(Kind.STEWARDS_IN_GROUP, "g2"), standing.scopes().get(2).scope());
+        assertEquals(1, standing.scopes().get(2).members());
+    }
+
+    @Test
+    void standingThroughTheEngineFollowsATransfer() {
+        EngineFixture.campaign("live", CommissionRule.fixed(100, 0), TransferPolicy.FOLLOW);
+        EngineFixture.steward("live", "s1", "north", "g1");
+        EngineFixture.steward("live", "s2", "south", "g2");
+        EngineFixture.settle("live", "o1", "s1", 5_000);
+        EngineFixture.await(EngineFixture.engine().transfer(new TransferSteward("live", "s1", "t1", "south", "g2")));
+
+        Standing standing = EngineFixture.await(EngineFixture.engine().standing("live", "s1"));
+
+        assertEquals(List.of(RankingScope.of(Kind.STEWARDS), RankingScope.of(Kind.STEWARDS_IN_REGION, "south"),
+                RankingScope.of(Kind.STEWARDS_IN_GROUP, "g2")),
+                standing.scopes().stream().map(ScopeStanding::scope).toList());
+        ScopeStanding group = standing.scopes().get(2);
+        assertEquals(List.of(1L, 2L, 100L), List.of(group.rank(), group.members(), group.scoreFen()));
+        assertEquals(List.of(new RankingEntry(2, "s2", "Name s2", 0)), group.below());
+        assertEquals(List.of(), lines(enginePage("live", RankingScope.of(Kind.STEWARDS_IN_GROUP, "g1")).entries()));
+    }
+
     /** Pages and standings against a plain sort of random scores with many ties. Re-run with -Dseed=... */
     @Test
     void randomRankingsMatchAPlainSort() {
@@ -306,6 +376,10 @@ class RankingReaderTest {
 
     private RankingPage page(RankingScope scope, long offset, int limit) {
         return reader.page(keys, scope, offset, limit).toCompletableFuture().join();
+    }
+
+    private static RankingPage enginePage(String campaignId, RankingScope scope) {
+        return EngineFixture.await(EngineFixture.engine().rankingPage(campaignId, scope, 0, 100));
     }
 
     private Standing standing(String stewardId) {
