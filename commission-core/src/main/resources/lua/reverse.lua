@@ -56,14 +56,14 @@ end
 -- checks done; writes
 redis.call('HSET', KEYS[2], 'refunded', int(refunded), 'state', refunded == paid and 'REFUNDED' or 'SETTLED',
     field, fp .. ' ' .. int(-delta) .. ' 0')
-redis.call('HINCRBY', KEYS[2], 'reversed_commission', -delta)
+redis.call('HINCRBY', KEYS[2], 'reversed_commission', int(-delta))
 journal({'type', 'reverse', 'steward', steward_id, 'delta', int(delta), 'region', region, 'group', group,
          'order', order_no, 'refund', refund_id, 'amount', int(amount)})
-redis.call('HINCRBY', key('steward:' .. steward_id), 'sales', -amount)
+redis.call('HINCRBY', key('steward:' .. steward_id), 'sales', int(-amount))
 redis.call('HINCRBY', key('steward:' .. steward_id), 'version', 1)
-redis.call('HINCRBY', KEYS[3], 'sales', -amount)
+redis.call('HINCRBY', KEYS[3], 'sales', int(-amount))
 if delta ~= 0 then
   credit(steward_id, steward, region, group, delta)
   publish(scopes_of_steward(steward.region, steward.group), scopes_of_group(region))
 end
-return {'APPLIED', -delta, 0}
+return {'APPLIED', int(-delta), 0}

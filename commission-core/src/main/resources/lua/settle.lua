@@ -74,10 +74,10 @@ if refunded > 0 then
            'order', order_no, 'refund', '*pending*', 'amount', int(refunded)})
 end
 local earned = credit(steward_id, steward, region, group, net)
-redis.call('HINCRBY', KEYS[2], 'sales', net_paid)
+redis.call('HINCRBY', KEYS[2], 'sales', int(net_paid))
 redis.call('HINCRBY', KEYS[2], 'orders', 1)
 redis.call('HINCRBY', KEYS[2], 'version', 1)
-redis.call('HINCRBY', KEYS[4], 'sales', net_paid)
+redis.call('HINCRBY', KEYS[4], 'sales', int(net_paid))
 redis.call('HINCRBY', KEYS[4], 'orders', 1)
 redis.call('HSET', KEYS[3], 'state', net_paid > 0 and 'SETTLED' or 'REFUNDED', 'steward', steward_id,
     'paid', int(paid), 'items', int(items), 'refunded', int(refunded), 'rule', kind, 'rate', int(rate), 'cap', int(cap),

@@ -133,14 +133,14 @@ end
 -- Writes: the steward's net commission changes by `delta`, shown in its own rankings (at its
 -- current placement) and credited to (region, group) and the campaign totals.
 local function credit(steward_id, steward, region, group, delta)
-  local earned = redis.call('HINCRBY', key('steward:' .. steward_id), 'earned', delta)
+  local earned = redis.call('HINCRBY', key('steward:' .. steward_id), 'earned', int(delta))
   redis.call('ZADD', key('rank:stewards'), earned, steward_id)
   redis.call('ZADD', key('rank:region:' .. steward.region), earned, steward_id)
   redis.call('ZADD', key('rank:group:' .. steward.group), earned, steward_id)
-  redis.call('ZINCRBY', key('rank:groups'), delta, group)
-  redis.call('ZINCRBY', key('rank:region-groups:' .. region), delta, group)
-  redis.call('ZINCRBY', key('rank:regions'), delta, region)
-  redis.call('HINCRBY', key('totals'), 'earned', delta)
+  redis.call('ZINCRBY', key('rank:groups'), int(delta), group)
+  redis.call('ZINCRBY', key('rank:region-groups:' .. region), int(delta), group)
+  redis.call('ZINCRBY', key('rank:regions'), int(delta), region)
+  redis.call('HINCRBY', key('totals'), 'earned', int(delta))
   steward.earned = earned
   return earned
 end
@@ -196,16 +196,16 @@ local function move(steward_id, steward, to_region, to_group, follow, transfer_i
   local from_region, from_group = steward.region, steward.group
   local moved = follow and num(steward.earned) or 0
   if moved ~= 0 then
-    redis.call('ZINCRBY', key('rank:groups'), -moved, from_group)
-    redis.call('ZINCRBY', key('rank:region-groups:' .. from_region), -moved, from_group)
-    redis.call('ZINCRBY', key('rank:regions'), -moved, from_region)
+    redis.call('ZINCRBY', key('rank:groups'), int(-moved), from_group)
+    redis.call('ZINCRBY', key('rank:region-groups:' .. from_region), int(-moved), from_group)
+    redis.call('ZINCRBY', key('rank:regions'), int(-moved), from_region)
   end
   leave(steward_id, from_region, from_group, follow)
   join(steward_id, num(steward.earned), to_region, to_group)
   if moved ~= 0 then
-    redis.call('ZINCRBY', key('rank:groups'), moved, to_group)
-    redis.call('ZINCRBY', key('rank:region-groups:' .. to_region), moved, to_group)
-    redis.call('ZINCRBY', key('rank:regions'), moved, to_region)
+    redis.call('ZINCRBY', key('rank:groups'), int(moved), to_group)
+    redis.call('ZINCRBY', key('rank:region-groups:' .. to_region), int(moved), to_group)
+    redis.call('ZINCRBY', key('rank:regions'), int(moved), to_region)
   end
   redis.call('HSET', key('steward:' .. steward_id), 'region', to_region, 'group', to_group)
   redis.call('HINCRBY', key('steward:' .. steward_id), 'version', 1)
