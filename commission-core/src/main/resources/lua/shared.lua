@@ -232,3 +232,38 @@ local function campaign_missing(campaign)
   end
   return nil
 end
+
+-- Read helpers for ranking-page.lua and standing.lua.
+
+-- The entries at positions [offset, offset + limit) of ranking `zset` in ranking order (score
+-- descending, then id ascending), as a list of {id, score, rank} with competition ranks ("1224").
+-- ZREVRANGE gives the scores at those positions, ties and all, but lists a tie in descending id
+-- order; so each run of one score s is read again from the ascending index, where a tie sits in
+-- ascending id order: the tie of s starts at ascending index ZCOUNT -inf (s, and
+-- above = ZCOUNT (s +inf members rank before it. Each step is O(log n) plus what it returns,
+-- however long the tie (ZRANGEBYSCORE ... LIMIT would walk the tie up to its offset).
+local function ranked_slice(zset, offset, limit)
+  local entries = {}
+  if limit <= 0 then
+    return entries
+  end
+  local rows = redis.call('ZREVRANGE', zset, offset, offset + limit - 1, 'WITHSCORES')
+  local i, position = 1, offset
+  while i <= #rows do
+    local s = rows[i + 1]
+    local run = 1
+    while rows[i + 2 * run + 1] == s do
+      run = run + 1
+    end
+    local above = redis.call('ZCOUNT', zset, '(' .. s, '+inf')
+    local first = redis.call('ZCOUNT', zset, '-inf', '(' .. s) + (position - above)
+    local ids = redis.call('ZRANGE', zset, first, first + run - 1)
+    local score = tonumber(s)
+    for j = 1, #ids do
+      entries[#entries + 1] = {ids[j], score, above + 1}
+    end
+    i = i + 2 * run
+    position = position + run
+  end
+  return entries
+end
