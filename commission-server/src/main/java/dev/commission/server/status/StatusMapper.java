@@ -10,9 +10,15 @@ import dev.commission.core.FieldViolation;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.channels.ClosedChannelException;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.redisson.RedissonShutdownException;
 import org.redisson.client.RedisConnectionException;
 import org.redisson.client.RedisNodeNotFoundException;
@@ -38,6 +44,8 @@ public final class StatusMapper {
     public static final String INTERNAL = "INTERNAL";
 
     private static final Logger log = LoggerFactory.getLogger(StatusMapper.class);
+    private static final long OUTAGE_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final AtomicLong lastOutageLog = new AtomicLong(System.nanoTime() - OUTAGE_LOG_INTERVAL_NANOS);
 
     private StatusMapper() {
     }
@@ -61,13 +69,28 @@ public final class StatusMapper {
             return refusal(refusal);
         }
         if (isRedisUnavailable(cause)) {
-            log.warn("{}: Redis unavailable: {}", operation, cause.toString());
+            logOutage(operation, cause);
             return status(Code.UNAVAILABLE, "Redis is unavailable; retry later", errorInfo(REDIS_UNAVAILABLE));
         }
         String incident = UUID.randomUUID().toString().substring(0, 8);
         log.error("{} failed unexpectedly (incident {})", operation, incident, cause);
         return status(Code.INTERNAL, "internal error (incident " + incident + "); the server log has the details",
                 errorInfo(INTERNAL));
+    }
+
+    /** One line per outage every few seconds, not one per failed call. */
+    private static void logOutage(String operation, Throwable cause) {
+        Throwable root = cause;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        long now = System.nanoTime();
+        long last = lastOutageLog.get();
+        if (now - last >= OUTAGE_LOG_INTERVAL_NANOS && lastOutageLog.compareAndSet(last, now)) {
+            log.warn("{}: Redis unavailable: {}", operation, root);
+        } else {
+            log.debug("{}: Redis unavailable: {}", operation, root);
+        }
     }
 
     /** Strips the wrappers that futures put around the real failure. */
@@ -79,13 +102,19 @@ public final class StatusMapper {
         return cause;
     }
 
-    /** Whether the failure, or anything it wraps, says Redis could not be reached or is failing over. */
+    /**
+     * Whether the failure, or anything it wraps, says Redis could not be reached or is failing
+     * over. Redisson reports a refused connection as a plain {@code RedisException} around the
+     * socket's exception, so the socket exceptions count too.
+     */
     public static boolean isRedisUnavailable(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof RedisConnectionException || t instanceof RedisTimeoutException
                     || t instanceof RedisRetryException || t instanceof RedisNodeNotFoundException
                     || t instanceof RedisReadonlyException || t instanceof RedisReconnectedException
-                    || t instanceof RedissonShutdownException) {
+                    || t instanceof RedissonShutdownException
+                    || t instanceof SocketException || t instanceof SocketTimeoutException
+                    || t instanceof UnknownHostException || t instanceof ClosedChannelException) {
                 return true;
             }
         }

@@ -67,7 +67,7 @@ class CommissionGrpcServiceTest {
     }
 
     @AfterEach
-    void stopServer() throws InterruptedException {
+    void stopServer() {
         server.close();
     }
 

@@ -42,7 +42,7 @@ class RankingGrpcServiceTest {
     }
 
     @AfterEach
-    void stopServer() throws InterruptedException {
+    void stopServer() {
         server.close();
     }
 

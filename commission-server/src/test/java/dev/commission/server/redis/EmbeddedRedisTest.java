@@ -1,0 +1,85 @@
+package dev.commission.server.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+import redis.embedded.RedisExecProvider;
+
+class EmbeddedRedisTest {
+
+    @Test
+    void keepsItsDataAcrossARestart(@TempDir Path dataDir) throws Exception {
+        try (EmbeddedRedis redis = EmbeddedRedis.start(dataDir)) {
+            assertTrue(redis.url().startsWith("redis://127.0.0.1:"), redis.url());
+            write(redis, "kept", "yes");
+        }
+        try (EmbeddedRedis redis = EmbeddedRedis.start(dataDir)) {
+            assertEquals("yes", read(redis, "kept"));
+        }
+    }
+
+    @Test
+    void closeStopsTheProcess(@TempDir Path dataDir) throws Exception {
+        EmbeddedRedis redis = EmbeddedRedis.start(dataDir);
+
+        redis.close();
+
+        assertFalse(redis.isRunning());
+        assertFalse(Files.exists(dataDir.resolve("redis.pid")), "redis-server removes its pid file on a clean exit");
+    }
+
+    @Test
+    void aRedisLeftOverFromACrashedRunIsStoppedFirst(@TempDir Path dataDir) throws Exception {
+        // What a JVM killed with SIGKILL leaves behind: its redis-server, still writing to the folder.
+        File binary = RedisExecProvider.defaultProvider().get();
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        Process orphan = new ProcessBuilder(List.of(binary.getAbsolutePath(), "--port", Integer.toString(port),
+                "--bind", "127.0.0.1", "--appendonly", "yes", "--dir", dataDir.toString(),
+                "--pidfile", dataDir.resolve("redis.pid").toString()))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true).start();
+        try {
+            for (int i = 0; i < 100 && !Files.exists(dataDir.resolve("redis.pid")); i++) {
+                Thread.sleep(50);
+            }
+
+            try (EmbeddedRedis redis = EmbeddedRedis.start(dataDir)) {
+                assertTrue(orphan.waitFor(5, TimeUnit.SECONDS), "the leftover redis-server was stopped");
+                assertTrue(redis.isRunning());
+            }
+        } finally {
+            orphan.destroyForcibly();
+        }
+    }
+
+    private static void write(EmbeddedRedis redis, String key, String value) {
+        RedissonClient client = RedisConnections.forUrl(redis.url());
+        try {
+            client.<String>getBucket(key, StringCodec.INSTANCE).set(value);
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    private static String read(EmbeddedRedis redis, String key) {
+        RedissonClient client = RedisConnections.forUrl(redis.url());
+        try {
+            return client.<String>getBucket(key, StringCodec.INSTANCE).get();
+        } finally {
+            client.shutdown();
+        }
+    }
+}
