@@ -1,0 +1,41 @@
+-- adjust: an operator's credit or debit with a reason, credited at the steward's current
+-- placement; never takes a steward below zero.
+-- KEYS[1] campaign  KEYS[2] steward:<sid>  KEYS[3] adjustments  KEYS[4] totals  KEYS[5] ledger
+-- KEYS[6] rank:stewards  KEYS[7] rank:groups  KEYS[8] rank:regions
+-- ARGV[1] adjustment id  ARGV[2] steward id  ARGV[3] delta fen (signed)  ARGV[4] reason  ARGV[5] fingerprint
+local adjustment_id, steward_id, delta, reason, fp = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5]
+
+local campaign = hash(KEYS[1])
+local missing = campaign_missing(campaign)
+if missing then
+  return missing
+end
+local prior = redis.call('HGET', KEYS[3], adjustment_id)
+if prior then
+  -- stored as "<fingerprint> <steward earned after>"
+  local was = split(prior, ' ')
+  if was[1] ~= fp then
+    return {'ADJUSTMENT_CONFLICT', 'adjustment ' .. adjustment_id .. ' was made with a different payload'}
+  end
+  return {'DUPLICATE', tonumber(was[2])}
+end
+if campaign.status ~= 'OPEN' then
+  return {'CAMPAIGN_CLOSED', 'campaign is closed'}
+end
+local steward = hash(KEYS[2])
+if not steward.name then
+  return {'STEWARD_NOT_FOUND', 'steward ' .. steward_id .. ' is not registered'}
+end
+local refusal = check_credit(steward, steward.region, steward.group, delta)
+if refusal then
+  return refusal
+end
+
+-- checks done; writes
+journal({'type', 'adjust', 'steward', steward_id, 'delta', int(delta), 'region', steward.region,
+         'group', steward.group, 'adjustment', adjustment_id, 'reason', reason})
+local earned = credit(steward_id, steward, steward.region, steward.group, delta)
+redis.call('HINCRBY', KEYS[2], 'version', 1)
+redis.call('HSET', KEYS[3], adjustment_id, fp .. ' ' .. int(earned))
+publish(scopes_of_steward(steward.region, steward.group), scopes_of_group(steward.region))
+return {'APPLIED', earned}

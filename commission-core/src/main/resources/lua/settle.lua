@@ -1,0 +1,88 @@
+-- settle: credit the commission of one shipped order, net of refunds that arrived before it.
+-- KEYS[1] campaign  KEYS[2] steward:<sid>  KEYS[3] order:<orderNo>  KEYS[4] totals  KEYS[5] ledger
+-- KEYS[6] names  KEYS[7] placements  KEYS[8] transfers  KEYS[9] rank:stewards  KEYS[10] rank:groups
+-- KEYS[11] rank:regions
+-- ARGV[1] order no  ARGV[2] steward id  ARGV[3] paid fen  ARGV[4] items  ARGV[5] fingerprint
+-- ARGV[6] region, ARGV[7] group: the steward's placement as the caller knows it ('' = not given)
+-- ARGV[8] name for a steward registered on the fly  ARGV[9] number of lines
+local order_no, steward_id, paid, items, fp = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
+local want_region, want_group, name = ARGV[6], ARGV[7], ARGV[8]
+
+local campaign = hash(KEYS[1])
+local missing = campaign_missing(campaign)
+if missing then
+  return missing
+end
+local order = hash(KEYS[3])
+if order.fp then
+  if order.fp ~= fp then
+    return {'ORDER_CONFLICT', 'order ' .. order_no .. ' was settled with a different payload'}
+  end
+  return {'DUPLICATE', num(order.net_at_settle), num(order.earned_after)}
+end
+if campaign.status ~= 'OPEN' then
+  return {'CAMPAIGN_CLOSED', 'campaign is closed'}
+end
+
+local follow = campaign.policy ~= 'STAY'
+local placed = want_region ~= '' and want_group ~= ''
+local steward = hash(KEYS[2])
+local registering = not steward.name
+local moving = false
+if registering then
+  if not placed then
+    return {'STEWARD_NOT_FOUND', 'steward ' .. steward_id .. ' is not registered'}
+  end
+  steward = {name = name, region = want_region, group = want_group, earned = '0', sales = '0', orders = '0'}
+elseif placed and (steward.region ~= want_region or steward.group ~= want_group) then
+  moving = true
+end
+
+local kind, rate = resolve_rule(campaign, num(steward.sales))
+local cap = num(campaign.cap)
+local full = commission(kind, rate, paid, cap)
+local refunded = math.min(num(order.refunded), paid)
+local net_paid = paid - refunded
+local net = commission(kind, rate, net_paid, cap)
+
+local region = placed and want_region or steward.region
+local group = placed and want_group or steward.group
+local refusal
+if moving then
+  refusal = check_move(steward, region, group, follow, net)
+end
+refusal = refusal or check_credit(steward, region, group, net)
+if refusal then
+  return refusal
+end
+if not fits(num(steward.sales) + net_paid) or not fits(num(redis.call('HGET', KEYS[4], 'sales')) + net_paid) then
+  return {'TOTAL_OVERFLOW', 'sales would reach 2^53 fen'}
+end
+
+-- checks done; writes
+local old_region, old_group = steward.region, steward.group
+if registering then
+  steward = register(steward_id, name, region, group)
+elseif moving then
+  move(steward_id, steward, region, group, follow, '@order:' .. order_no)
+  redis.call('HSET', KEYS[8], steward_id .. ':@order:' .. order_no, fp)
+end
+journal({'type', 'settle', 'steward', steward_id, 'delta', int(full), 'region', region, 'group', group,
+         'order', order_no, 'paid', int(paid), 'items', int(items), 'rule', kind, 'rate', int(rate), 'cap', int(cap)})
+if refunded > 0 then
+  journal({'type', 'reverse', 'steward', steward_id, 'delta', int(net - full), 'region', region, 'group', group,
+           'order', order_no, 'refund', '*pending*', 'amount', int(refunded)})
+end
+local earned = credit(steward_id, steward, region, group, net)
+redis.call('HINCRBY', KEYS[2], 'sales', int(net_paid))
+redis.call('HINCRBY', KEYS[2], 'orders', 1)
+redis.call('HINCRBY', KEYS[2], 'version', 1)
+redis.call('HINCRBY', KEYS[4], 'sales', int(net_paid))
+redis.call('HINCRBY', KEYS[4], 'orders', 1)
+redis.call('HSET', KEYS[3], 'state', net_paid > 0 and 'SETTLED' or 'REFUNDED', 'steward', steward_id,
+    'paid', int(paid), 'items', int(items), 'refunded', int(refunded), 'rule', kind, 'rate', int(rate), 'cap', int(cap),
+    'settled_commission', int(full), 'reversed_commission', int(full - net), 'net_at_settle', int(net),
+    'region', region, 'group', group, 'fp', fp, 'earned_after', int(earned))
+publish(scopes_of_steward(region, group), scopes_of_group(region),
+    scopes_of_steward(old_region, old_group), scopes_of_group(old_region))
+return {'APPLIED', net, earned}

@@ -1,0 +1,269 @@
+-- Helpers prepended to every script at load time (see LuaScript.java).
+-- KEYS[1] is always the campaign hash `cms:{c:<id>}:campaign`. Keys that depend on a placement
+-- read inside the script (a steward's region and group) are built from the same prefix: they
+-- carry the same hash tag, so they live in the same Cluster slot as the declared keys.
+local PREFIX = string.sub(KEYS[1], 1, #KEYS[1] - #'campaign')
+local MAX_TOTAL = 9007199254740992 -- 2^53: beyond it Lua numbers and zset scores lose fen
+
+local function key(name)
+  return PREFIX .. name
+end
+
+local function hash(k)
+  local flat = redis.call('HGETALL', k)
+  local t = {}
+  for i = 1, #flat, 2 do
+    t[flat[i]] = flat[i + 1]
+  end
+  return t
+end
+
+local function num(v)
+  return tonumber(v) or 0
+end
+
+-- Integers as text without exponent notation (tostring would write 1e+15).
+local function int(n)
+  return string.format('%d', n)
+end
+
+local function split(text, sep)
+  local parts = {}
+  for part in string.gmatch(text, '([^' .. sep .. ']+)') do
+    parts[#parts + 1] = part
+  end
+  return parts
+end
+
+local function fits(value)
+  return value < MAX_TOTAL and value > -MAX_TOTAL
+end
+
+local function zscore(k, member)
+  return num(redis.call('ZSCORE', k, member))
+end
+
+-- Commission of `paid` fen under a rule already resolved to fixed fen or basis points; rounded
+-- down, capped (cap 0 = none), nothing once nothing is paid.
+local function commission(kind, rate, paid, cap)
+  if paid <= 0 then
+    return 0
+  end
+  local c
+  if kind == 'fixed' then
+    c = rate
+  else
+    c = math.floor(paid * rate / 10000)
+  end
+  if cap > 0 and c > cap then
+    c = cap
+  end
+  return c
+end
+
+-- The campaign rule resolved for one order: ('fixed', fen) or ('rate', bps); tiers pick the
+-- highest tier whose min_sales the steward's sales before this order reach.
+local function resolve_rule(campaign, sales_before)
+  if campaign.rule == 'fixed' or campaign.rule == 'rate' then
+    return campaign.rule, tonumber(campaign.rule_value)
+  end
+  local bps = 0
+  for _, tier in ipairs(split(campaign.rule_value, ',')) do
+    local bounds = split(tier, ':')
+    if sales_before >= tonumber(bounds[1]) then
+      bps = tonumber(bounds[2])
+    end
+  end
+  return 'rate', bps
+end
+
+local function scopes_of_steward(region, group)
+  return {'STEWARDS', 'STEWARDS_IN_REGION:' .. region, 'STEWARDS_IN_GROUP:' .. group}
+end
+
+local function scopes_of_group(region)
+  return {'GROUPS', 'GROUPS_IN_REGION:' .. region, 'REGIONS'}
+end
+
+local function publish(...)
+  local seen, tokens = {}, {}
+  for _, list in ipairs({...}) do
+    for _, token in ipairs(list) do
+      if not seen[token] then
+        seen[token] = true
+        tokens[#tokens + 1] = token
+      end
+    end
+  end
+  redis.call('PUBLISH', key('events'), table.concat(tokens, ' '))
+end
+
+local now
+local function journal(fields)
+  if not now then
+    local t = redis.call('TIME')
+    now = int(tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
+  end
+  local args = {'XADD', key('ledger'), '*'}
+  for _, v in ipairs(fields) do
+    args[#args + 1] = v
+  end
+  args[#args + 1] = 'ts'
+  args[#args + 1] = now
+  return redis.call(unpack(args))
+end
+
+-- Checks phase helper: would crediting `delta` to the steward and to (region, group) stay in
+-- range? Returns nil or a refusal reply.
+local function check_credit(steward, region, group, delta)
+  local earned = num(steward.earned) + delta
+  if earned < 0 then
+    return {'INSUFFICIENT_BALANCE', 'steward would go below zero: earned ' .. int(num(steward.earned)) .. ', change ' .. int(delta)}
+  end
+  if not fits(earned)
+      or not fits(num(redis.call('HGET', key('totals'), 'earned')) + delta)
+      or not fits(zscore(key('rank:groups'), group) + delta)
+      or not fits(zscore(key('rank:region-groups:' .. region), group) + delta)
+      or not fits(zscore(key('rank:regions'), region) + delta) then
+    return {'TOTAL_OVERFLOW', 'a total would reach 2^53 fen'}
+  end
+  return nil
+end
+
+-- Writes: the steward's net commission changes by `delta`, shown in its own rankings (at its
+-- current placement) and credited to (region, group) and the campaign totals.
+local function credit(steward_id, steward, region, group, delta)
+  local earned = redis.call('HINCRBY', key('steward:' .. steward_id), 'earned', int(delta))
+  redis.call('ZADD', key('rank:stewards'), earned, steward_id)
+  redis.call('ZADD', key('rank:region:' .. steward.region), earned, steward_id)
+  redis.call('ZADD', key('rank:group:' .. steward.group), earned, steward_id)
+  redis.call('ZINCRBY', key('rank:groups'), int(delta), group)
+  redis.call('ZINCRBY', key('rank:region-groups:' .. region), int(delta), group)
+  redis.call('ZINCRBY', key('rank:regions'), int(delta), region)
+  redis.call('HINCRBY', key('totals'), 'earned', int(delta))
+  steward.earned = earned
+  return earned
+end
+
+-- A steward enters (region, group): it is listed in their steward rankings, and the group and
+-- region are listed (at their current score, 0 if new).
+local function join(steward_id, earned, region, group)
+  redis.call('ZADD', key('rank:region:' .. region), earned, steward_id)
+  redis.call('ZADD', key('rank:group:' .. group), earned, steward_id)
+  redis.call('HINCRBY', key('placements'), 'g:' .. group, 1)
+  redis.call('HINCRBY', key('placements'), 'r:' .. region, 1)
+  redis.call('HINCRBY', key('placements'), 'rg:' .. region .. ':' .. group, 1)
+  redis.call('ZINCRBY', key('rank:groups'), 0, group)
+  redis.call('ZINCRBY', key('rank:region-groups:' .. region), 0, group)
+  redis.call('ZINCRBY', key('rank:regions'), 0, region)
+end
+
+-- A steward leaves (region, group). Under FOLLOW a group, region or pair left without members
+-- leaves the rankings (its score is 0 by then); under STAY it stays listed with what it earned.
+local function leave(steward_id, region, group, follow)
+  redis.call('ZREM', key('rank:region:' .. region), steward_id)
+  redis.call('ZREM', key('rank:group:' .. group), steward_id)
+  local counts = {
+    {'g:' .. group, key('rank:groups'), group},
+    {'r:' .. region, key('rank:regions'), region},
+    {'rg:' .. region .. ':' .. group, key('rank:region-groups:' .. region), group},
+  }
+  for _, c in ipairs(counts) do
+    if redis.call('HINCRBY', key('placements'), c[1], -1) <= 0 then
+      redis.call('HDEL', key('placements'), c[1])
+      if follow then
+        redis.call('ZREM', c[2], c[3])
+      end
+    end
+  end
+end
+
+-- Checks phase helper for a move: would the commission that moves fit its new group and region?
+local function check_move(steward, to_region, to_group, follow, extra)
+  local moved = follow and num(steward.earned) or 0
+  local delta = moved + (extra or 0)
+  if not fits(zscore(key('rank:groups'), to_group) + delta)
+      or not fits(zscore(key('rank:region-groups:' .. to_region), to_group) + delta)
+      or not fits(zscore(key('rank:regions'), to_region) + delta) then
+    return {'TOTAL_OVERFLOW', 'a total would reach 2^53 fen'}
+  end
+  return nil
+end
+
+-- Writes: move a steward to (to_region, to_group); under FOLLOW its net commission moves too.
+-- Journals the transfer and returns the commission moved.
+local function move(steward_id, steward, to_region, to_group, follow, transfer_id)
+  local from_region, from_group = steward.region, steward.group
+  local moved = follow and num(steward.earned) or 0
+  if moved ~= 0 then
+    redis.call('ZINCRBY', key('rank:groups'), int(-moved), from_group)
+    redis.call('ZINCRBY', key('rank:region-groups:' .. from_region), int(-moved), from_group)
+    redis.call('ZINCRBY', key('rank:regions'), int(-moved), from_region)
+  end
+  leave(steward_id, from_region, from_group, follow)
+  join(steward_id, num(steward.earned), to_region, to_group)
+  if moved ~= 0 then
+    redis.call('ZINCRBY', key('rank:groups'), int(moved), to_group)
+    redis.call('ZINCRBY', key('rank:region-groups:' .. to_region), int(moved), to_group)
+    redis.call('ZINCRBY', key('rank:regions'), int(moved), to_region)
+  end
+  redis.call('HSET', key('steward:' .. steward_id), 'region', to_region, 'group', to_group)
+  redis.call('HINCRBY', key('steward:' .. steward_id), 'version', 1)
+  steward.region, steward.group = to_region, to_group
+  journal({'type', 'transfer', 'steward', steward_id, 'delta', '0', 'region', to_region, 'group', to_group,
+           'transfer', transfer_id, 'from_region', from_region, 'from_group', from_group, 'moved', int(moved)})
+  return moved
+end
+
+-- Writes: a new steward with zero totals, listed in every ranking of its placement.
+local function register(steward_id, name, region, group)
+  redis.call('HSET', key('steward:' .. steward_id), 'name', name, 'region', region, 'group', group,
+      'earned', 0, 'sales', 0, 'orders', 0, 'version', 1, 'registered_as', region .. '|' .. group .. '|' .. name)
+  redis.call('HSET', key('names'), steward_id, name)
+  redis.call('ZADD', key('rank:stewards'), 0, steward_id)
+  join(steward_id, 0, region, group)
+  journal({'type', 'register', 'steward', steward_id, 'delta', '0', 'region', region, 'group', group, 'name', name})
+  return {name = name, region = region, group = group, earned = '0', sales = '0', orders = '0'}
+end
+
+local function campaign_missing(campaign)
+  if not campaign.status then
+    return {'CAMPAIGN_NOT_FOUND', 'campaign does not exist'}
+  end
+  return nil
+end
+
+-- Read helpers for ranking-page.lua and standing.lua.
+
+-- The entries at positions [offset, offset + limit) of ranking `zset` in ranking order (score
+-- descending, then id ascending), as a list of {id, score, rank} with competition ranks ("1224").
+-- ZREVRANGE gives the scores at those positions, ties and all, but lists a tie in descending id
+-- order; so each run of one score s is read again from the ascending index, where a tie sits in
+-- ascending id order: the tie of s starts at ascending index ZCOUNT -inf (s, and
+-- above = ZCOUNT (s +inf members rank before it. Each step is O(log n) plus what it returns,
+-- however long the tie (ZRANGEBYSCORE ... LIMIT would walk the tie up to its offset).
+local function ranked_slice(zset, offset, limit)
+  local entries = {}
+  if limit <= 0 then
+    return entries
+  end
+  local rows = redis.call('ZREVRANGE', zset, offset, offset + limit - 1, 'WITHSCORES')
+  local i, position = 1, offset
+  while i <= #rows do
+    local s = rows[i + 1]
+    local run = 1
+    while rows[i + 2 * run + 1] == s do
+      run = run + 1
+    end
+    local above = redis.call('ZCOUNT', zset, '(' .. s, '+inf')
+    local first = redis.call('ZCOUNT', zset, '-inf', '(' .. s) + (position - above)
+    local ids = redis.call('ZRANGE', zset, first, first + run - 1)
+    local score = tonumber(s)
+    for j = 1, #ids do
+      entries[#entries + 1] = {ids[j], score, above + 1}
+    end
+    i = i + 2 * run
+    position = position + run
+  end
+  return entries
+end

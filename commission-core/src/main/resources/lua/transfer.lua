@@ -1,0 +1,46 @@
+-- transfer: move a steward to another region and group. FOLLOW: its net commission moves with
+-- it. STAY: what it earned stays credited to the old group and region.
+-- KEYS[1] campaign  KEYS[2] steward:<sid>  KEYS[3] transfers  KEYS[4] placements  KEYS[5] ledger
+-- KEYS[6] rank:stewards  KEYS[7] rank:groups  KEYS[8] rank:regions  KEYS[9] rank:region:<to>
+-- KEYS[10] rank:group:<to>  KEYS[11] rank:region-groups:<to>
+-- ARGV[1] steward id  ARGV[2] transfer id  ARGV[3] to region  ARGV[4] to group  ARGV[5] fingerprint
+local steward_id, transfer_id, to_region, to_group, fp = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+
+local campaign = hash(KEYS[1])
+local missing = campaign_missing(campaign)
+if missing then
+  return missing
+end
+local field = steward_id .. ':' .. transfer_id
+local prior = redis.call('HGET', KEYS[3], field)
+if prior then
+  -- stored as "<fingerprint> <from region> <from group> <to region> <to group> <moved fen>"
+  local was = split(prior, ' ')
+  if was[1] ~= fp then
+    return {'TRANSFER_CONFLICT', 'transfer ' .. transfer_id .. ' of steward ' .. steward_id .. ' was made with a different payload'}
+  end
+  return {'DUPLICATE', was[2], was[3], was[4], was[5], tonumber(was[6])}
+end
+if campaign.status ~= 'OPEN' then
+  return {'CAMPAIGN_CLOSED', 'campaign is closed'}
+end
+local steward = hash(KEYS[2])
+if not steward.name then
+  return {'STEWARD_NOT_FOUND', 'steward ' .. steward_id .. ' is not registered'}
+end
+local follow = campaign.policy ~= 'STAY'
+local from_region, from_group = steward.region, steward.group
+local refusal = check_move(steward, to_region, to_group, follow, 0)
+if refusal then
+  return refusal
+end
+
+-- checks done; writes
+local moved = 0
+if from_region ~= to_region or from_group ~= to_group then
+  moved = move(steward_id, steward, to_region, to_group, follow, transfer_id)
+  publish(scopes_of_steward(from_region, from_group), scopes_of_group(from_region),
+      scopes_of_steward(to_region, to_group), scopes_of_group(to_region))
+end
+redis.call('HSET', KEYS[3], field, table.concat({fp, from_region, from_group, to_region, to_group, int(moved)}, ' '))
+return {'APPLIED', from_region, from_group, to_region, to_group, moved}
