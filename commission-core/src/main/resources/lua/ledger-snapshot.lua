@@ -11,8 +11,8 @@
 -- The other keys read here (steward:<sid>, order:<no>, rank:region:<r>, rank:group:<g>,
 -- rank:region-groups:<r>) are named only by the data: the ledger, the steward hashes, the
 -- rankings and the placements hash. The caller cannot know them, so they are built from the
--- prefix (KEYS[1] minus "campaign"). Each carries the campaign's {c:<id>} hash tag, so every key
--- read here lives in KEYS[1]'s Cluster slot. Regions, groups and stewards are followed until no
+-- prefix (KEYS[1] minus "campaign", shared.lua's key()). Each carries the campaign's {c:<id>}
+-- hash tag, so every key read here lives in KEYS[1]'s Cluster slot. Regions, groups and stewards are followed until no
 -- new one turns up (a region's rankings name stewards and groups, a steward's hash names its
 -- region and group, ...). Orders are those the ledger names.
 --
@@ -32,7 +32,6 @@ local function ledger_snapshot()
     return {'CAMPAIGN_NOT_FOUND', 'campaign ' .. (string.match(campaign, '{c:(.*)}:campaign$') or campaign)
       .. ' does not exist'}
   end
-  local prefix = string.sub(campaign, 1, #campaign - #'campaign')
   local policy = redis.call('HGET', campaign, 'policy')
   if not policy or policy == '' then
     policy = 'FOLLOW'
@@ -50,7 +49,7 @@ local function ledger_snapshot()
 
   local rankings = {}
   local function ranking(name, memberKind)
-    local flat = redis.call('ZRANGE', prefix .. name, 0, -1, 'WITHSCORES')
+    local flat = redis.call('ZRANGE', key(name), 0, -1, 'WITHSCORES')
     rankings[#rankings + 1] = {name, flat}
     for i = 1, #flat, 2 do
       want(memberKind, flat[i])
@@ -104,7 +103,7 @@ local function ledger_snapshot()
     elseif kind == 'group' then
       ranking('rank:group:' .. id, 'steward')
     else
-      local hash = redis.call('HGETALL', prefix .. 'steward:' .. id)
+      local hash = redis.call('HGETALL', key('steward:' .. id))
       stewards[#stewards + 1] = {id, hash}
       for i = 1, #hash, 2 do
         if hash[i] == 'region' then
@@ -118,9 +117,9 @@ local function ledger_snapshot()
 
   local orders = {}
   for _, orderNo in ipairs(orderIds) do
-    local key = prefix .. 'order:' .. orderNo
-    local v = redis.call('HMGET', key, 'settled_commission', 'reversed_commission', 'state')
-    orders[#orders + 1] = {orderNo, tostring(redis.call('EXISTS', key)), v[1] or '', v[2] or '', v[3] or ''}
+    local order = key('order:' .. orderNo)
+    local v = redis.call('HMGET', order, 'settled_commission', 'reversed_commission', 'state')
+    orders[#orders + 1] = {orderNo, tostring(redis.call('EXISTS', order)), v[1] or '', v[2] or '', v[3] or ''}
   end
 
   return {'OK', policy, ledger, totals, placements, rankings, stewards, orders}

@@ -92,8 +92,7 @@ local function rebuild()
   redis.call('DEL', KEYS[4])
   put('HSET', KEYS[4], placementStart, p)
   if ARGV[8] ~= '' then
-    local campaign = KEYS[1]
-    redis.call('PUBLISH', string.sub(campaign, 1, #campaign - #'campaign') .. 'events', ARGV[8])
+    redis.call('PUBLISH', key('events'), ARGV[8])
   end
   return {'OK', lastId}
 end
