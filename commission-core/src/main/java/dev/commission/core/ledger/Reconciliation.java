@@ -30,6 +30,8 @@ final class Reconciliation {
     private static final String RANK_REGION = "rank:region:";
     private static final String RANK_GROUP = "rank:group:";
     private static final String RANK_REGION_GROUPS = "rank:region-groups:";
+    /** Stands for a steward's earned that is no integer, so no ranking score can match it. */
+    private static final long NOT_A_NUMBER = Long.MIN_VALUE;
 
     private final LedgerSnapshot snapshot;
     private final LedgerReplay replay;
@@ -102,7 +104,7 @@ final class Reconciliation {
         Map<String, Map<String, Long>> byGroup = new TreeMap<>();
         stewards.forEach((id, hash) -> {
             BigDecimal earned = amount(hash.get("earned"));
-            long fen = earned == null ? Long.MIN_VALUE : earned.longValue();
+            long fen = earned == null ? NOT_A_NUMBER : earned.longValue();
             all.put(id, fen);
             byRegion.computeIfAbsent(hash.getOrDefault("region", ""), r -> new TreeMap<>()).put(id, fen);
             byGroup.computeIfAbsent(hash.getOrDefault("group", ""), g -> new TreeMap<>()).put(id, fen);
@@ -286,13 +288,13 @@ final class Reconciliation {
             String raw = actual.get(member);
             Long want = expected.get(member);
             if (raw == null) {
-                out.add(what.apply(member) + ": missing from " + key + ", " + source + " says " + want);
+                out.add(what.apply(member) + ": missing from " + key + ", " + source + " says " + show(want));
             } else if (want == null) {
                 out.add(what.apply(member) + ": " + key + " says " + show(amount(raw)) + ", " + source
                         + " does not put it there");
-            } else if (!same(amount(raw), want)) {
+            } else if (want == NOT_A_NUMBER || !same(amount(raw), want)) {
                 out.add(what.apply(member) + ": " + key + " says " + show(amount(raw)) + ", " + source + " says "
-                        + (want == Long.MIN_VALUE ? "not a number" : want));
+                        + show(want));
             }
         }
     }
@@ -322,6 +324,10 @@ final class Reconciliation {
 
     private static boolean same(BigDecimal actual, long expected) {
         return actual != null && actual.compareTo(BigDecimal.valueOf(expected)) == 0;
+    }
+
+    private static String show(long expected) {
+        return expected == NOT_A_NUMBER ? "not a number" : Long.toString(expected);
     }
 
     private static String show(BigDecimal value) {

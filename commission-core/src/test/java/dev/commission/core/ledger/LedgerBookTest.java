@@ -346,6 +346,16 @@ class LedgerBookTest {
     }
 
     @Test
+    void aFractionalScoreIsShownAsRedisHoldsIt() {
+        everyOperation(TransferPolicy.FOLLOW);
+        long g3 = rankings().get(keys.rankGroups()).get("g3").longValue();
+        redis.getScoredSortedSet(keys.rankGroups(), StringCodec.INSTANCE).addScore("g3", 0.5);
+
+        assertEquals(List.of("group g3: rank:groups says " + g3 + ".5, ledger says " + g3),
+                discrepancies(reconcile(), Reconciliation.GROUP_SCORES));
+    }
+
+    @Test
     void aPlacementCountOffByOneIsReported() {
         everyOperation(TransferPolicy.FOLLOW);
         redis.getMap(keys.placements(), StringCodec.INSTANCE).addAndGet("g:g3", 1);
