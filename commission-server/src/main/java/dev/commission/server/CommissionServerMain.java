@@ -1,5 +1,6 @@
 package dev.commission.server;
 
+import dev.commission.server.status.StatusMapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,14 +44,15 @@ public final class CommissionServerMain {
         stack.blockUntilShutdown();
     }
 
-    /** The innermost message, with the outer one when it adds context. */
-    private static String rootMessage(Throwable e) {
+    /** The failure's own message, with the innermost cause's when it adds something. */
+    private static String rootMessage(Throwable failure) {
+        Throwable e = StatusMapper.unwrap(failure);
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String outer = String.valueOf(e.getMessage());
-        String inner = String.valueOf(root.getMessage());
+        String outer = e.getMessage() == null ? e.toString() : e.getMessage();
+        String inner = root.getMessage() == null ? root.toString() : root.getMessage();
         return root == e || outer.contains(inner) ? outer : outer + ": " + inner;
     }
 }

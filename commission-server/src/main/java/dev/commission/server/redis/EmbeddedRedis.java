@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.embedded.RedisExecProvider;
@@ -51,6 +52,7 @@ public final class EmbeddedRedis implements AutoCloseable {
     private static final String LOCK_FILE = "commission-server.lock";
     private static final String PID_FILE = "redis.pid";
     private static final int START_ATTEMPTS = 3;
+    private static final Pattern TROUBLE = Pattern.compile("WARNING|[Ee]rror|[Ff]ail|[Ff]atal|[Cc]an't|[Cc]annot|[Uu]nable|No space");
 
     private final Path dataDir;
     private final int port;
@@ -249,8 +251,7 @@ public final class EmbeddedRedis implements AutoCloseable {
                         ready.complete(null);
                     }
                 }
-                // Redis marks warnings with '#' after the timestamp.
-                if (line.contains(" # ")) {
+                if (isTrouble(line)) {
                     serverLog.warn(line);
                 } else {
                     serverLog.debug(line);
@@ -260,6 +261,14 @@ public final class EmbeddedRedis implements AutoCloseable {
             serverLog.debug("output closed: {}", e.toString());
         }
         ready.completeExceptionally(new EOFException("redis-server exited"));
+    }
+
+    /**
+     * Redis logs its banner, start and shutdown at the same level ('#') as its real warnings, so
+     * among those only the lines that read like trouble are worth an operator's attention.
+     */
+    static boolean isTrouble(String line) {
+        return line.contains(" # ") && TROUBLE.matcher(line).find();
     }
 
     private static int freePort() throws IOException {

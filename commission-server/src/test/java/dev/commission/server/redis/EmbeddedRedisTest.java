@@ -65,6 +65,16 @@ class EmbeddedRedisTest {
         }
     }
 
+    @Test
+    void onlyRedisLinesThatReadLikeTroubleAreWarnings() {
+        assertTrue(EmbeddedRedis.isTrouble("7:M 25 Nov 2026 15:21:51.139 # WARNING Memory overcommit must be enabled!"));
+        assertTrue(EmbeddedRedis.isTrouble("7:M 25 Nov 2026 15:21:51.139 # Error writing to the AOF file: No space left on device"));
+        assertTrue(EmbeddedRedis.isTrouble("7:M 25 Nov 2026 15:21:51.139 # Background AOF rewrite terminated with error"));
+        assertFalse(EmbeddedRedis.isTrouble("7:C 25 Nov 2026 15:21:51.138 # oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo"));
+        assertFalse(EmbeddedRedis.isTrouble("7:M 25 Nov 2026 15:22:24.001 # Redis is now ready to exit, bye bye..."));
+        assertFalse(EmbeddedRedis.isTrouble("7:M 25 Nov 2026 15:21:51.140 * Ready to accept connections tcp"));
+    }
+
     private static void write(EmbeddedRedis redis, String key, String value) {
         RedissonClient client = RedisConnections.forUrl(redis.url());
         try {
