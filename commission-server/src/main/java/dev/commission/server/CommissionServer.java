@@ -35,7 +35,7 @@ public final class CommissionServer {
 
     private final Server server;
     private final HealthStatusManager health = new HealthStatusManager();
-    private final RankingWatchHub watchHub = new RankingWatchHub();
+    private final RankingWatchHub watchHub;
     private final RedisHealthProbe redisProbe;
 
     public CommissionServer(ServerBuilder<?> builder, CommissionEngine engine, RedissonClient redisson) {
@@ -44,6 +44,7 @@ public final class CommissionServer {
 
     public CommissionServer(ServerBuilder<?> builder, CommissionEngine engine, RedissonClient redisson,
                             Duration healthProbeInterval) {
+        this.watchHub = new RankingWatchHub();
         this.server = builder
                 .addService(new CommissionGrpcService(engine))
                 .addService(new RankingGrpcService(engine, watchHub))
