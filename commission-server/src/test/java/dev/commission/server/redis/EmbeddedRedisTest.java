@@ -52,12 +52,10 @@ class EmbeddedRedisTest {
                 "--pidfile", dataDir.resolve("redis.pid").toString()))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true).start();
         try {
-            for (int i = 0; i < 100 && !Files.exists(dataDir.resolve("redis.pid")); i++) {
-                Thread.sleep(50);
-            }
+            awaitPidFile(dataDir.resolve("redis.pid"), orphan.pid());
 
             try (EmbeddedRedis redis = EmbeddedRedis.start(dataDir)) {
-                assertTrue(orphan.waitFor(5, TimeUnit.SECONDS), "the leftover redis-server was stopped");
+                assertTrue(orphan.waitFor(30, TimeUnit.SECONDS), "the leftover redis-server was stopped");
                 assertTrue(redis.isRunning());
             }
         } finally {
@@ -73,6 +71,18 @@ class EmbeddedRedisTest {
         assertFalse(EmbeddedRedis.isTrouble("7:C 25 Nov 2026 15:21:51.138 # oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo"));
         assertFalse(EmbeddedRedis.isTrouble("7:M 25 Nov 2026 15:22:24.001 # Redis is now ready to exit, bye bye..."));
         assertFalse(EmbeddedRedis.isTrouble("7:M 25 Nov 2026 15:21:51.140 * Ready to accept connections tcp"));
+    }
+
+    /** redis-server creates its pid file, then writes the pid: wait for the pid itself. */
+    private static void awaitPidFile(Path pidFile, long pid) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(pidFile) && Files.readString(pidFile).trim().equals(Long.toString(pid))) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("redis-server wrote no pid file " + pidFile);
     }
 
     private static void write(EmbeddedRedis redis, String key, String value) {
