@@ -294,7 +294,7 @@ public final class RankingWatchHub implements AutoCloseable {
         }
     }
 
-    /** onReady: the client took what was buffered; send the pending snapshot if its interval allows. */
+    /** On ready (the client took what was buffered) or when the interval ends: send what is pending. */
     private void flush(WatchStream stream) {
         if (stream.pending != null && trySend(stream, System.nanoTime())) {
             waiting.remove(stream);
@@ -307,8 +307,13 @@ public final class RankingWatchHub implements AutoCloseable {
         if (stream.pending == null || stream.ended) {
             return true;
         }
-        if (now - stream.nextSendNanos < 0 || !stream.isReady()) {
-            return false; // kept, and replaced by anything newer: latest wins
+        // Not yet: kept, and replaced by anything newer (latest wins) until it can go.
+        if (now - stream.nextSendNanos < 0) {
+            wakeWhenDue(stream, now);
+            return false;
+        }
+        if (!stream.isReady()) {
+            return false; // the onReady handler flushes it
         }
         RankingSnapshot snapshot = stream.pending;
         stream.lastSent = stream.pendingView;
@@ -323,6 +328,25 @@ public final class RankingWatchHub implements AutoCloseable {
             post(() -> forget(stream));
         }
         return true;
+    }
+
+    /**
+     * Sends the pending snapshot the moment its interval ends rather than at the next tick, which
+     * would add up to a tick to every interval-bound stream's latency.
+     */
+    private void wakeWhenDue(WatchStream stream, long now) {
+        if (stream.wakeScheduled) {
+            return;
+        }
+        stream.wakeScheduled = true;
+        try {
+            loop.schedule(() -> {
+                stream.wakeScheduled = false;
+                flush(stream);
+            }, stream.nextSendNanos - now, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            stream.wakeScheduled = false; // shutting down
+        }
     }
 
     private void forget(WatchStream stream) {

@@ -24,6 +24,8 @@ final class WatchStream {
     WatchedScope.View pendingView;
     /** System.nanoTime() before which no further snapshot may be sent. */
     long nextSendNanos;
+    /** A wake-up is scheduled for nextSendNanos. */
+    boolean wakeScheduled;
     boolean ended;
 
     WatchStream(WatchRequest request, StreamObserver<RankingSnapshot> observer) {
