@@ -46,7 +46,11 @@ final class RedisAdmin {
     }
 
     static String command(String... args) {
-        return (String) run(List.of(List.of(args))).get(0);
+        return command(RedisExtension.port(), args);
+    }
+
+    static String command(int port, String... args) {
+        return (String) run(port, List.of(List.of(args))).get(0);
     }
 
     /**
@@ -58,14 +62,14 @@ final class RedisAdmin {
         all.add(List.of("MULTI"));
         all.addAll(commands);
         all.add(List.of("EXEC"));
-        List<Object> replies = run(all);
+        List<Object> replies = run(RedisExtension.port(), all);
         @SuppressWarnings("unchecked")
         List<Object> exec = (List<Object>) replies.get(replies.size() - 1);
         return exec;
     }
 
-    private static List<Object> run(List<List<String>> commands) {
-        try (Socket socket = new Socket("127.0.0.1", RedisExtension.port())) {
+    private static List<Object> run(int port, List<List<String>> commands) {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(5_000);
             OutputStream out = socket.getOutputStream();
             StringBuilder request = new StringBuilder();
