@@ -64,8 +64,9 @@ local old_region, old_group = steward.region, steward.group
 if registering then
   steward = register(steward_id, name, region, group)
 elseif moving then
-  move(steward_id, steward, region, group, follow, '@order:' .. order_no)
-  redis.call('HSET', KEYS[8], steward_id .. ':@order:' .. order_no, fp)
+  local moved = move(steward_id, steward, region, group, follow, '@order:' .. order_no)
+  redis.call('HSET', KEYS[8], steward_id .. ':@order:' .. order_no,
+      table.concat({fp, old_region, old_group, region, group, int(moved)}, ' '))
 end
 journal({'type', 'settle', 'steward', steward_id, 'delta', int(full), 'region', region, 'group', group,
          'order', order_no, 'paid', int(paid), 'items', int(items), 'rule', kind, 'rate', int(rate), 'cap', int(cap)})

@@ -35,7 +35,7 @@ public final class ScriptReply {
         return value == null || value.toString().isEmpty() ? 0 : Long.parseLong(value.toString());
     }
 
-    /** The reply from {@code index} on, for nested lists. */
+    /** Every element of the reply, status word included. */
     public List<Object> values() {
         return values;
     }

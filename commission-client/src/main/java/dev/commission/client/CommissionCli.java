@@ -1,0 +1,162 @@
+package dev.commission.client;
+
+import com.google.protobuf.MessageOrBuilder;
+import com.google.protobuf.TextFormat;
+import dev.commission.api.v1.CloseCampaignRequest;
+import dev.commission.api.v1.CommissionRule;
+import dev.commission.api.v1.GetCampaignRequest;
+import dev.commission.api.v1.GetOrderRequest;
+import dev.commission.api.v1.ListLedgerRequest;
+import dev.commission.api.v1.OrderLine;
+import dev.commission.api.v1.RankingSnapshot;
+import dev.commission.api.v1.RankingServiceGrpc;
+import dev.commission.api.v1.ReconcileRequest;
+import dev.commission.api.v1.RebuildRankingsRequest;
+import dev.commission.api.v1.Tier;
+import dev.commission.api.v1.Tiers;
+import dev.commission.api.v1.TransferPolicy;
+import dev.commission.api.v1.WatchRankingRequest;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A command-line tool over {@link CommissionClient}: one command per call, the reply printed as
+ * protobuf text. {@code --target host:port} (default localhost:9090) picks the server.
+ */
+public final class CommissionCli {
+    private static final String USAGE = """
+            usage: commission-cli [--target host:port] COMMAND ARGS
+              create-campaign ID NAME (fixed=FEN | rate=BPS | tiers=MIN:BPS,MIN:BPS...) [cap=FEN] [FOLLOW|STAY]
+              campaign ID                      close-campaign ID
+              register CAMPAIGN STEWARD NAME REGION GROUP
+              steward CAMPAIGN STEWARD
+              settle CAMPAIGN ORDER STEWARD SKU:QTY:PAID_FEN...
+              refund CAMPAIGN ORDER REFUND_ID FEN
+              adjust CAMPAIGN ADJUSTMENT_ID STEWARD DELTA_FEN REASON...
+              transfer CAMPAIGN STEWARD TRANSFER_ID REGION GROUP
+              order CAMPAIGN ORDER
+              ranking CAMPAIGN SCOPE [LIMIT]   (SCOPE: STEWARDS, GROUPS, REGIONS, STEWARDS_IN_GROUP:g1, ...)
+              standing CAMPAIGN STEWARD
+              watch CAMPAIGN SCOPE [TOP_N]
+              ledger CAMPAIGN [AFTER] [LIMIT]  reconcile CAMPAIGN  rebuild CAMPAIGN
+            """;
+
+    private CommissionCli() {
+    }
+
+    public static void main(String[] argv) throws InterruptedException {
+        List<String> args = new ArrayList<>(Arrays.asList(argv));
+        String target = "localhost:9090";
+        if (args.size() >= 2 && args.get(0).equals("--target")) {
+            target = args.get(1);
+            args = args.subList(2, args.size());
+        }
+        if (args.isEmpty()) {
+            System.err.print(USAGE);
+            System.exit(2);
+        }
+        ManagedChannel channel = Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()).build();
+        int exit;
+        try {
+            exit = run(new CommissionClient(channel), channel, args, System.out);
+        } catch (StatusRuntimeException e) {
+            System.err.println("error: " + e.getStatus().getCode() + ": " + e.getStatus().getDescription());
+            CommissionErrors.reason(e).ifPresent(reason -> System.err.println("  reason: " + reason));
+            CommissionErrors.fieldViolations(e).forEach(v -> System.err.println("  field " + v));
+            exit = 1;
+        } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+            System.err.println("error: " + e.getMessage());
+            System.err.print(USAGE);
+            exit = 2;
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+        System.exit(exit);
+    }
+
+    static int run(CommissionClient client, ManagedChannel channel, List<String> args, PrintStream out) {
+        String command = args.get(0);
+        List<String> a = args.subList(1, args.size());
+        MessageOrBuilder reply = switch (command) {
+            case "create-campaign" -> client.createCampaign(a.get(0), a.get(1), rule(a.subList(2, a.size())),
+                    a.contains("STAY") ? TransferPolicy.STAY : TransferPolicy.FOLLOW);
+            case "campaign" -> client.commission().getCampaign(GetCampaignRequest.newBuilder().setCampaignId(a.get(0)).build());
+            case "close-campaign" -> client.commission().closeCampaign(CloseCampaignRequest.newBuilder().setCampaignId(a.get(0)).build());
+            case "register" -> client.registerSteward(a.get(0), a.get(1), a.get(2), a.get(3), a.get(4));
+            case "steward" -> client.steward(a.get(0), a.get(1));
+            case "settle" -> client.settle(a.get(0), a.get(1), a.get(2), lines(a.subList(3, a.size())));
+            case "refund" -> client.refund(a.get(0), a.get(1), a.get(2), Long.parseLong(a.get(3)));
+            case "adjust" -> client.adjust(a.get(0), a.get(1), a.get(2), Long.parseLong(a.get(3)),
+                    String.join(" ", a.subList(4, a.size())));
+            case "transfer" -> client.transfer(a.get(0), a.get(1), a.get(2), a.get(3), a.get(4));
+            case "order" -> client.commission().getOrder(GetOrderRequest.newBuilder().setCampaignId(a.get(0)).setOrderNo(a.get(1)).build());
+            case "ranking" -> client.ranking(a.get(0), CommissionClient.scope(a.get(1)), 0, a.size() > 2 ? Integer.parseInt(a.get(2)) : 10);
+            case "standing" -> client.standing(a.get(0), a.get(1));
+            case "ledger" -> client.commission().listLedger(ListLedgerRequest.newBuilder().setCampaignId(a.get(0))
+                    .setAfter(a.size() > 1 ? a.get(1) : "").setLimit(a.size() > 2 ? Integer.parseInt(a.get(2)) : 100).build());
+            case "reconcile" -> client.commission().reconcile(ReconcileRequest.newBuilder().setCampaignId(a.get(0)).build());
+            case "rebuild" -> client.commission().rebuildRankings(RebuildRankingsRequest.newBuilder().setCampaignId(a.get(0)).build());
+            case "watch" -> {
+                watch(channel, a, out);
+                yield null;
+            }
+            default -> throw new IllegalArgumentException("unknown command " + command);
+        };
+        if (reply != null) {
+            out.print(TextFormat.printer().escapingNonAscii(false).printToString(reply));
+        }
+        return 0;
+    }
+
+    private static void watch(ManagedChannel channel, List<String> a, PrintStream out) {
+        Iterator<RankingSnapshot> snapshots = RankingServiceGrpc.newBlockingStub(channel).watchRanking(
+                WatchRankingRequest.newBuilder().setCampaignId(a.get(0)).setScope(CommissionClient.scope(a.get(1)))
+                        .setTopN(a.size() > 2 ? Integer.parseInt(a.get(2)) : 10).build());
+        while (snapshots.hasNext()) {
+            out.println(TextFormat.printer().escapingNonAscii(false).shortDebugString(snapshots.next()));
+        }
+    }
+
+    static CommissionRule rule(List<String> words) {
+        CommissionRule.Builder rule = CommissionRule.newBuilder();
+        for (String word : words) {
+            String[] kv = word.split("=", 2);
+            switch (kv[0]) {
+                case "fixed" -> rule.setFixedFen(Long.parseLong(kv[1]));
+                case "rate" -> rule.setRateBps(Integer.parseInt(kv[1]));
+                case "cap" -> rule.setCapFen(Long.parseLong(kv[1]));
+                case "tiers" -> {
+                    Tiers.Builder tiers = Tiers.newBuilder();
+                    for (String tier : kv[1].split(",")) {
+                        String[] parts = tier.split(":");
+                        tiers.addTiers(Tier.newBuilder().setMinSalesFen(Long.parseLong(parts[0])).setRateBps(Integer.parseInt(parts[1])));
+                    }
+                    rule.setTiers(tiers);
+                }
+                case "FOLLOW", "STAY" -> { }
+                default -> throw new IllegalArgumentException("unknown rule word " + word);
+            }
+        }
+        return rule.build();
+    }
+
+    static List<OrderLine> lines(List<String> words) {
+        List<OrderLine> lines = new ArrayList<>();
+        for (String word : words) {
+            String[] parts = word.split(":");
+            if (parts.length != 3) {
+                throw new IllegalArgumentException("a line is SKU:QTY:PAID_FEN, not " + word);
+            }
+            lines.add(CommissionClient.line(parts[0], Long.parseLong(parts[1]), Long.parseLong(parts[2])));
+        }
+        return lines;
+    }
+}

@@ -1,0 +1,114 @@
+package dev.commission.client;
+
+import dev.commission.api.v1.AdjustCommissionRequest;
+import dev.commission.api.v1.AdjustResult;
+import dev.commission.api.v1.Campaign;
+import dev.commission.api.v1.CommissionRule;
+import dev.commission.api.v1.CommissionServiceGrpc;
+import dev.commission.api.v1.CreateCampaignRequest;
+import dev.commission.api.v1.GetRankingRequest;
+import dev.commission.api.v1.GetStandingRequest;
+import dev.commission.api.v1.GetStewardRequest;
+import dev.commission.api.v1.OrderLine;
+import dev.commission.api.v1.RankingPage;
+import dev.commission.api.v1.RankingScope;
+import dev.commission.api.v1.RankingServiceGrpc;
+import dev.commission.api.v1.RegisterStewardRequest;
+import dev.commission.api.v1.ReverseCommissionRequest;
+import dev.commission.api.v1.ReverseResult;
+import dev.commission.api.v1.SettleCommissionRequest;
+import dev.commission.api.v1.SettleResult;
+import dev.commission.api.v1.Standing;
+import dev.commission.api.v1.Steward;
+import dev.commission.api.v1.TransferPolicy;
+import dev.commission.api.v1.TransferResult;
+import dev.commission.api.v1.TransferStewardRequest;
+import io.grpc.Channel;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A typed client for the commission and ranking services. It takes a {@link Channel}; whoever
+ * built the channel owns and closes it. Every call carries a deadline. Failures are
+ * {@link io.grpc.StatusRuntimeException}s; {@link CommissionErrors} reads their details.
+ */
+public final class CommissionClient {
+    private final CommissionServiceGrpc.CommissionServiceBlockingStub commission;
+    private final RankingServiceGrpc.RankingServiceBlockingStub ranking;
+    private final long deadlineMillis;
+
+    public CommissionClient(Channel channel) {
+        this(channel, 10_000);
+    }
+
+    public CommissionClient(Channel channel, long deadlineMillis) {
+        this.commission = CommissionServiceGrpc.newBlockingStub(channel);
+        this.ranking = RankingServiceGrpc.newBlockingStub(channel);
+        this.deadlineMillis = deadlineMillis;
+    }
+
+    /** The raw stubs with this client's deadline, for the RPCs without a typed method. */
+    public CommissionServiceGrpc.CommissionServiceBlockingStub commission() {
+        return commission.withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS);
+    }
+
+    public RankingServiceGrpc.RankingServiceBlockingStub ranking() {
+        return ranking.withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS);
+    }
+
+    public Campaign createCampaign(String campaignId, String name, CommissionRule rule, TransferPolicy policy) {
+        return commission().createCampaign(CreateCampaignRequest.newBuilder().setCampaignId(campaignId).setName(name)
+                .setRule(rule).setTransferPolicy(policy).build());
+    }
+
+    public Steward registerSteward(String campaignId, String stewardId, String name, String regionId, String groupId) {
+        return commission().registerSteward(RegisterStewardRequest.newBuilder().setCampaignId(campaignId)
+                .setStewardId(stewardId).setName(name).setRegionId(regionId).setGroupId(groupId).build());
+    }
+
+    public Steward steward(String campaignId, String stewardId) {
+        return commission().getSteward(GetStewardRequest.newBuilder().setCampaignId(campaignId).setStewardId(stewardId).build());
+    }
+
+    /** Settles an order; safe to retry with the same arguments (a replay answers DUPLICATE). */
+    public SettleResult settle(String campaignId, String orderNo, String stewardId, List<OrderLine> lines) {
+        return commission().settleCommission(SettleCommissionRequest.newBuilder().setCampaignId(campaignId)
+                .setOrderNo(orderNo).setStewardId(stewardId).addAllLines(lines).build());
+    }
+
+    /** Refunds {@code refundFen} of an order; safe to retry with the same refund id. */
+    public ReverseResult refund(String campaignId, String orderNo, String refundId, long refundFen) {
+        return commission().reverseCommission(ReverseCommissionRequest.newBuilder().setCampaignId(campaignId)
+                .setOrderNo(orderNo).setRefundId(refundId).setRefundFen(refundFen).build());
+    }
+
+    public AdjustResult adjust(String campaignId, String adjustmentId, String stewardId, long deltaFen, String reason) {
+        return commission().adjustCommission(AdjustCommissionRequest.newBuilder().setCampaignId(campaignId)
+                .setAdjustmentId(adjustmentId).setStewardId(stewardId).setDeltaFen(deltaFen).setReason(reason).build());
+    }
+
+    public TransferResult transfer(String campaignId, String stewardId, String transferId, String regionId, String groupId) {
+        return commission().transferSteward(TransferStewardRequest.newBuilder().setCampaignId(campaignId)
+                .setStewardId(stewardId).setTransferId(transferId).setToRegionId(regionId).setToGroupId(groupId).build());
+    }
+
+    public RankingPage ranking(String campaignId, RankingScope scope, long offset, int limit) {
+        return ranking().getRanking(GetRankingRequest.newBuilder().setCampaignId(campaignId).setScope(scope)
+                .setOffset(offset).setLimit(limit).build());
+    }
+
+    public Standing standing(String campaignId, String stewardId) {
+        return ranking().getStanding(GetStandingRequest.newBuilder().setCampaignId(campaignId).setStewardId(stewardId).build());
+    }
+
+    public static OrderLine line(String skuId, long quantity, long paidFen) {
+        return OrderLine.newBuilder().setSkuId(skuId).setQuantity(quantity).setPaidFen(paidFen).build();
+    }
+
+    /** {@code STEWARDS}, {@code GROUPS}, {@code REGIONS} or {@code KIND:id} for the scopes inside a region or group. */
+    public static RankingScope scope(String token) {
+        int colon = token.indexOf(':');
+        RankingScope.Kind kind = RankingScope.Kind.valueOf(colon < 0 ? token : token.substring(0, colon));
+        return RankingScope.newBuilder().setKind(kind).setId(colon < 0 ? "" : token.substring(colon + 1)).build();
+    }
+}
