@@ -119,7 +119,7 @@ class RankingWatchHubTest {
     void settleInAnotherGroupStaysQuiet() {
         SnapshotRecorder watcher = watch(request(CAMPAIGN, Kind.STEWARDS_IN_GROUP, "g1", 10, 50));
         watcher.awaitFirst();
-        long readsBefore = hub.stats().scopeReads();
+        long readsBefore = quietReads();
 
         settle("cy", 4_000); // g2: publishes STEWARDS_IN_GROUP:g2, not g1
         Poll.pause(Duration.ofMillis(600)); // a dozen intervals
@@ -135,7 +135,7 @@ class RankingWatchHubTest {
         settle("ann", 9_000);
         SnapshotRecorder watcher = watch(request(CAMPAIGN, Kind.STEWARDS, "", 1, 50));
         assertEquals("ann", watcher.awaitFirst().getEntries(0).getMemberId());
-        long readsBefore = hub.stats().scopeReads();
+        long readsBefore = quietReads();
 
         settle("bob", 1_000); // changes STEWARDS, but not its first place
         Poll.until(() -> hub.stats().scopeReads() > readsBefore, () -> "the scope to be read again");
@@ -151,6 +151,7 @@ class RankingWatchHubTest {
         watcher.awaitFirst();
         List<String> stewards = List.of("ann", "bob", "cy");
 
+        long startedAt = System.nanoTime();
         List<CompletableFuture<?>> burst = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             burst.add(engine().settle(new dev.commission.core.order.SettleCommission(CAMPAIGN, "burst-" + i,
@@ -160,9 +161,13 @@ class RankingWatchHubTest {
 
         RankingPage expected = page(engine(), request);
         watcher.awaitLast(s -> shows(s, expected), "the last snapshot to equal " + expected);
+        long elapsedMs = (System.nanoTime() - startedAt) / 1_000_000;
         Poll.pause(Duration.ofMillis(500));
         assertTrue(shows(watcher.last(), expected), "nothing after the exact one changes it");
-        assertTrue(watcher.count() <= 12, "100 settles coalesced into " + watcher.count() + " snapshots");
+        int changes = watcher.count() - 1;
+        // At most one per 200 ms interval (plus the one that may go at once), however slow the machine.
+        assertTrue(changes <= elapsedMs / 200 + 1 && changes < 20,
+                "100 settles in " + elapsedMs + " ms gave " + changes + " snapshots");
     }
 
     @Test
@@ -243,8 +248,7 @@ class RankingWatchHubTest {
         }
         wide.forEach(SnapshotRecorder::awaitFirst);
         narrow.forEach(SnapshotRecorder::awaitFirst);
-        Poll.pause(Duration.ofMillis(100)); // reads triggered by the registrations land
-        long readsBefore = hub.stats().scopeReads();
+        long readsBefore = quietReads();
 
         settle("cy", 8_000);
 
@@ -301,6 +305,19 @@ class RankingWatchHubTest {
                 org.redisson.client.codec.StringCodec.INSTANCE).add(5_000, "bob");
 
         watcher.awaitLast(s -> scoreOf(s, "bob") == 5_000, "bob at 5000 after a refresh");
+    }
+
+    /** The hub's read count once it has stopped moving (reads already started have landed). */
+    private long quietReads() {
+        long reads = hub.stats().scopeReads();
+        while (true) {
+            Poll.pause(Duration.ofMillis(150));
+            long now = hub.stats().scopeReads();
+            if (now == reads) {
+                return reads;
+            }
+            reads = now;
+        }
     }
 
     private static BadRequest badRequest(Throwable error) {
