@@ -48,9 +48,15 @@ import redis.embedded.RedisServer;
  * steward (campaign, region, group). Redis cost of watching: the hub's reads (one EVALSHA each),
  * cross-checked with the server's own EVALSHA count minus the settles.
  *
- * <p>Run (stops by itself after warm-up + duration + drain):
- * {@code mvn -B -q -Pbench -pl commission-server -am verify -DskipTests
- * -Dbench.main=dev.commission.server.watch.WatchBenchmark -Dbench.args="--seconds 20"}
+ * <p>Run it through the server's {@code bench} profile (exec bound to verify in this module only;
+ * a plain {@code exec:exec} with {@code -am} would also run in the parent and proto modules).
+ * It stops by itself after warm-up, duration and drain, about 25 s:
+ * <pre>
+ * mvn -B -q -Pbench -pl commission-server -am verify -DskipTests \
+ *     -Dbench.main=dev.commission.server.watch.WatchBenchmark -Dbench.args="--seconds 20"
+ * </pre>
+ * Options: {@code --streams 1000 --channels 4 --rate 2000 --seconds 20 --warmup 3
+ * --interval-ms 200 --seed <n>} (the seed picks stewards and amounts; it is printed).
  */
 public final class WatchBenchmark {
     private static final String CAMPAIGN = "bench";
