@@ -1,0 +1,58 @@
+package dev.commission.server;
+
+import dev.commission.server.status.StatusMapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code java -jar commission-server.jar [options]}: see {@link ServerConfig#USAGE}. */
+public final class CommissionServerMain {
+    private static final Logger log = LoggerFactory.getLogger(CommissionServerMain.class);
+
+    private CommissionServerMain() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        ServerConfig config;
+        try {
+            config = ServerConfig.parse(args, System.getenv());
+        } catch (ServerConfig.UsageException e) {
+            if (e.exitCode() == 0) {
+                System.out.println(ServerConfig.USAGE);
+            } else {
+                System.err.println("commission-server: " + e.getMessage());
+                System.err.println(ServerConfig.USAGE);
+            }
+            System.exit(e.exitCode());
+            return;
+        }
+        ServerStack stack;
+        try {
+            stack = ServerStack.start(config);
+        } catch (Exception e) {
+            log.error("commission-server did not start: {}", rootMessage(e));
+            log.debug("start failure", e);
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // stderr, not the logger: logging may already be shutting down with the JVM.
+            System.err.println("commission-server: shutting down (up to " + CommissionServer.GRACE.toSeconds()
+                    + " s for running calls)");
+            stack.close();
+            System.err.println("commission-server: stopped");
+        }, "commission-server-shutdown"));
+        stack.blockUntilShutdown();
+    }
+
+    /** The failure's own message, with the innermost cause's when it adds something. */
+    private static String rootMessage(Throwable failure) {
+        Throwable e = StatusMapper.unwrap(failure);
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String outer = e.getMessage() == null ? e.toString() : e.getMessage();
+        String inner = root.getMessage() == null ? root.toString() : root.getMessage();
+        return root == e || outer.contains(inner) ? outer : outer + ": " + inner;
+    }
+}

@@ -1,0 +1,40 @@
+package dev.commission.server.redis;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import org.redisson.Redisson;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+import org.redisson.config.Config;
+
+/**
+ * Opens the Redisson client: one server by URL, or anything Redisson supports (Sentinel,
+ * Cluster, replicated) through its own YAML config file.
+ */
+public final class RedisConnections {
+    private RedisConnections() {
+    }
+
+    /** From a {@code redis://} or {@code rediss://} URL of one server. */
+    public static RedissonClient forUrl(String url) {
+        Config config = new Config();
+        config.useSingleServer().setAddress(url);
+        return open(config);
+    }
+
+    /** From a Redisson YAML config file. */
+    public static RedissonClient forYaml(Path file) throws IOException {
+        return open(Config.fromYAML(file.toFile()));
+    }
+
+    /**
+     * Creates the client. Strings are the default codec (the core passes its codecs explicitly;
+     * this only keeps anything else readable with redis-cli), unless the config names one.
+     */
+    public static RedissonClient open(Config config) {
+        if (config.getCodec() == null) {
+            config.setCodec(StringCodec.INSTANCE);
+        }
+        return Redisson.create(config);
+    }
+}
