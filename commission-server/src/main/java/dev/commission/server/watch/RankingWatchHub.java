@@ -6,6 +6,7 @@ import dev.commission.core.CampaignKeys;
 import dev.commission.core.CommissionEngine;
 import dev.commission.core.CommissionException;
 import dev.commission.core.ranking.RankingPage;
+import dev.commission.server.status.StatusMapper;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,9 +16,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -239,7 +238,7 @@ public final class RankingWatchHub implements AutoCloseable {
             return; // forgotten while reading
         }
         if (failure != null) {
-            Throwable cause = unwrap(failure);
+            Throwable cause = StatusMapper.unwrap(failure);
             if (cause instanceof CommissionException refusal) {
                 failAll(scope, refusal);
             } else {
@@ -406,13 +405,5 @@ public final class RankingWatchHub implements AutoCloseable {
         } catch (RuntimeException e) {
             log.debug("watch stream already closed: {}", e.toString());
         }
-    }
-
-    private static Throwable unwrap(Throwable failure) {
-        Throwable cause = failure;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
     }
 }

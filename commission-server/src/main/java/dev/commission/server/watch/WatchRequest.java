@@ -3,6 +3,7 @@ package dev.commission.server.watch;
 import dev.commission.api.v1.WatchRankingRequest;
 import dev.commission.core.Validator;
 import dev.commission.core.ranking.RankingScope;
+import dev.commission.server.ranking.RankingMapper;
 
 /** A WatchRanking request with its defaults applied and its bounds checked. */
 record WatchRequest(String campaignId, RankingScope scope, int topN, int minIntervalMs) {
@@ -14,7 +15,7 @@ record WatchRequest(String campaignId, RankingScope scope, int topN, int minInte
     /** Fails with INVALID_ARGUMENT and every field violation, as the core's operations do. */
     static WatchRequest of(WatchRankingRequest request) {
         Validator v = new Validator().id("campaign_id", request.getCampaignId());
-        RankingScope scope = request.hasScope() ? scope(request.getScope()) : null;
+        RankingScope scope = request.hasScope() ? RankingMapper.scope(request.getScope()) : null;
         if (scope == null) {
             v.check(false, "scope", "is required");
         } else {
@@ -26,19 +27,5 @@ record WatchRequest(String campaignId, RankingScope scope, int topN, int minInte
         int interval = request.getMinIntervalMs() == 0 ? DEFAULT_INTERVAL_MS
                 : Math.max(MIN_INTERVAL_MS, request.getMinIntervalMs());
         return new WatchRequest(request.getCampaignId(), scope, topN, interval);
-    }
-
-    /** An unset or unknown kind becomes a null kind, which validation reports as {@code scope.kind}. */
-    static RankingScope scope(dev.commission.api.v1.RankingScope scope) {
-        RankingScope.Kind kind = switch (scope.getKind()) {
-            case STEWARDS -> RankingScope.Kind.STEWARDS;
-            case STEWARDS_IN_REGION -> RankingScope.Kind.STEWARDS_IN_REGION;
-            case STEWARDS_IN_GROUP -> RankingScope.Kind.STEWARDS_IN_GROUP;
-            case GROUPS -> RankingScope.Kind.GROUPS;
-            case GROUPS_IN_REGION -> RankingScope.Kind.GROUPS_IN_REGION;
-            case REGIONS -> RankingScope.Kind.REGIONS;
-            case KIND_UNSPECIFIED, UNRECOGNIZED -> null;
-        };
-        return new RankingScope(kind, scope.getId());
     }
 }

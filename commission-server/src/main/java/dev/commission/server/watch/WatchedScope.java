@@ -5,8 +5,8 @@ import dev.commission.api.v1.RankingSnapshot;
 import dev.commission.core.ranking.RankingEntry;
 import dev.commission.core.ranking.RankingPage;
 import dev.commission.core.ranking.RankingScope;
+import dev.commission.server.ranking.RankingMapper;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -82,13 +82,7 @@ final class WatchedScope {
     RankingSnapshot snapshot(int topN) {
         return snapshots.computeIfAbsent(topN, n -> {
             if (protoEntries == null) {
-                List<dev.commission.api.v1.RankingEntry> entries = new ArrayList<>(last.entries().size());
-                for (RankingEntry e : last.entries()) {
-                    entries.add(dev.commission.api.v1.RankingEntry.newBuilder().setRank(e.rank())
-                            .setMemberId(e.memberId()).setDisplayName(e.displayName() == null ? "" : e.displayName())
-                            .setScoreFen(e.scoreFen()).build());
-                }
-                protoEntries = entries;
+                protoEntries = RankingMapper.entries(last.entries());
             }
             return RankingSnapshot.newBuilder()
                     .setVersion(version)
