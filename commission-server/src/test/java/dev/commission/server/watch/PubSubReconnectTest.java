@@ -11,6 +11,7 @@ import dev.commission.core.order.SettleCommission;
 import dev.commission.core.order.SettleStrategy;
 import dev.commission.core.ranking.RankingPage;
 import dev.commission.core.testing.RedisExtension;
+import dev.commission.server.ranking.RankingGrpcService;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
@@ -55,7 +56,8 @@ class PubSubReconnectTest {
         // No periodic refresh: only the resubscription can recover what was published meanwhile.
         hub = new RankingWatchHub(hubRedisson, ScopeReader.of(engine()), Duration.ofMillis(25), Duration.ofHours(1));
         String name = InProcessServerBuilder.generateName();
-        server = InProcessServerBuilder.forName(name).directExecutor().addService(new WatchOnlyService(hub)).build().start();
+        server = InProcessServerBuilder.forName(name).directExecutor()
+                .addService(new RankingGrpcService(engine(), hub)).build().start();
         channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     }
 

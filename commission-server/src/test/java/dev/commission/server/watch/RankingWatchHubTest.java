@@ -9,6 +9,7 @@ import dev.commission.core.campaign.CommissionRule;
 import dev.commission.core.campaign.TransferPolicy;
 import dev.commission.core.ranking.RankingPage;
 import dev.commission.core.testing.RedisExtension;
+import dev.commission.server.ranking.RankingGrpcService;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.Status;
@@ -62,7 +63,8 @@ class RankingWatchHubTest {
     private void startHub(Duration refresh) throws IOException {
         hub = new RankingWatchHub(RedisExtension.redisson(), ScopeReader.of(engine()), Duration.ofMillis(25), refresh);
         String name = InProcessServerBuilder.generateName();
-        server = InProcessServerBuilder.forName(name).directExecutor().addService(new WatchOnlyService(hub)).build().start();
+        server = InProcessServerBuilder.forName(name).directExecutor()
+                .addService(new RankingGrpcService(engine(), hub)).build().start();
         channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     }
 
@@ -159,8 +161,9 @@ class RankingWatchHubTest {
         }
         burst.forEach(CompletableFuture::join);
 
-        RankingPage expected = page(engine(), request);
-        watcher.awaitLast(s -> shows(s, expected), "the last snapshot to equal " + expected);
+        dev.commission.api.v1.RankingPage expected = RankingServiceGrpc.newBlockingStub(channel)
+                .getRanking(Rankings.getRanking(request));
+        watcher.awaitLast(s -> shows(s, expected), "the last snapshot to equal GetRanking's " + expected);
         long elapsedMs = (System.nanoTime() - startedAt) / 1_000_000;
         Poll.pause(Duration.ofMillis(500));
         assertTrue(shows(watcher.last(), expected), "nothing after the exact one changes it");

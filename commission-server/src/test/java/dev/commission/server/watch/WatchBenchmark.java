@@ -13,6 +13,7 @@ import dev.commission.core.order.OrderLine;
 import dev.commission.core.order.SettleCommission;
 import dev.commission.core.steward.RegisterSteward;
 import dev.commission.core.testing.RedisExtension;
+import dev.commission.server.ranking.RankingGrpcService;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -138,7 +139,7 @@ public final class WatchBenchmark {
         CommissionEngine engine = new CommissionEngine(redisson);
         RankingWatchHub hub = new RankingWatchHub(redisson, engine);
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-                .addService(new WatchOnlyService(hub)).build().start();
+                .addService(new RankingGrpcService(engine, hub)).build().start();
         List<ManagedChannel> clients = new ArrayList<>();
         List<Watcher> watchers = new ArrayList<>();
         ScheduledExecutorService settler = Executors.newSingleThreadScheduledExecutor();

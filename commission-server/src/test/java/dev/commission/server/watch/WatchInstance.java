@@ -2,6 +2,7 @@ package dev.commission.server.watch;
 
 import dev.commission.core.CommissionEngine;
 import dev.commission.core.testing.RedisExtension;
+import dev.commission.server.ranking.RankingGrpcService;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -34,7 +35,7 @@ final class WatchInstance implements AutoCloseable {
         hub = new RankingWatchHub(redisson, ScopeReader.of(engine), Duration.ofMillis(25), Duration.ofHours(1));
         try {
             server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-                    .addService(new WatchOnlyService(hub)).build().start();
+                    .addService(new RankingGrpcService(engine, hub)).build().start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
