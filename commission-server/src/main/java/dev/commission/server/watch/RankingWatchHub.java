@@ -38,6 +38,10 @@ import org.slf4j.LoggerFactory;
  * locked and no observer is called concurrently. gRPC callbacks (new call, ready, cancel) and
  * Redis replies only post tasks to the loop. The pub/sub thread only adds to {@link #dirty}
  * (a concurrent set) after checking {@link #scopes} (a concurrent map written by the loop).
+ *
+ * <p>Versions. A snapshot's version is its scope's read counter on this instance: it rises on
+ * every change, so it rises strictly on every stream; a client that watches again (perhaps on
+ * another instance) starts a new sequence.
  */
 public final class RankingWatchHub implements AutoCloseable {
     static final Duration TICK = Duration.ofMillis(25);
