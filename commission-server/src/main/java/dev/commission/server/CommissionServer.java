@@ -46,7 +46,7 @@ public final class CommissionServer {
 
     public CommissionServer(ServerBuilder<?> builder, CommissionEngine engine, RedissonClient redisson,
                             Duration healthProbeInterval) {
-        this.watchHub = new RankingWatchHub();
+        this.watchHub = new RankingWatchHub(redisson, engine);
         this.server = builder
                 .addService(new CommissionGrpcService(engine))
                 .addService(new RankingGrpcService(engine, watchHub))
