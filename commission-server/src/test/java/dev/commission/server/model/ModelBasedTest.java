@@ -370,7 +370,9 @@ class ModelBasedTest {
             AdjustCommissionRequest request;
             if (!sent.isEmpty() && random.nextInt(5) == 0) {
                 AdjustCommissionRequest replay = pick(sent);
-                request = random.nextBoolean() ? replay : replay.toBuilder().setDeltaFen(replay.getDeltaFen() + 1).build();
+                // a conflicting replay changes the amount, never to 0 (that would be invalid input, not a conflict)
+                long other = replay.getDeltaFen() == -1 ? -2 : replay.getDeltaFen() + 1;
+                request = random.nextBoolean() ? replay : replay.toBuilder().setDeltaFen(other).build();
             } else {
                 long delta = random.nextInt(3) == 0 ? -(1 + random.nextInt(3_000)) : 1 + random.nextInt(2_000);
                 request = AdjustCommissionRequest.newBuilder().setCampaignId(campaign).setAdjustmentId("adj" + thread + "-" + (sequence++))
