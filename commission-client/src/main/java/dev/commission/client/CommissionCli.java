@@ -111,7 +111,7 @@ public final class CommissionCli {
             default -> throw new IllegalArgumentException("unknown command " + command);
         };
         if (reply != null) {
-            out.print(TextFormat.printer().escapingNonAscii(false).printToString(reply));
+            out.println(TextFormat.printer().escapingNonAscii(false).shortDebugString(reply));
         }
         return 0;
     }
