@@ -10,23 +10,11 @@ local missing = campaign_missing(campaign)
 if missing then
   return missing
 end
-local prior = redis.call('HGET', KEYS[3], adjustment_id)
-if prior then
-  -- stored as "<fingerprint> <steward earned after>"
-  local was = split(prior, ' ')
-  if was[1] ~= fp then
-    return {'ADJUSTMENT_CONFLICT', 'adjustment ' .. adjustment_id .. ' was made with a different payload'}
-  end
-  return {'DUPLICATE', tonumber(was[2])}
-end
-if campaign.status ~= 'OPEN' then
-  return {'CAMPAIGN_CLOSED', 'campaign is closed'}
-end
+-- the record is "<fingerprint> <steward earned after>"
 local steward = hash(KEYS[2])
-if not steward.name then
-  return {'STEWARD_NOT_FOUND', 'steward ' .. steward_id .. ' is not registered'}
-end
-local refusal = check_credit(steward, steward.region, steward.group, delta)
+local refusal = replay(redis.call('HGET', KEYS[3], adjustment_id), fp, 'ADJUSTMENT_CONFLICT', 'adjustment ' .. adjustment_id)
+    or campaign_closed(campaign) or steward_missing(steward, steward_id)
+    or check_credit(steward, steward.region, steward.group, delta)
 if refusal then
   return refusal
 end

@@ -17,8 +17,9 @@ if registered_as then
   end
   return {'STEWARD_CONFLICT', 'steward ' .. steward_id .. ' is registered with another name or placement; moves are transfers'}
 end
-if campaign.status ~= 'OPEN' then
-  return {'CAMPAIGN_CLOSED', 'campaign is closed'}
+local closed = campaign_closed(campaign)
+if closed then
+  return closed
 end
 
 -- checks done; writes

@@ -12,14 +12,11 @@ if missing then
   return missing
 end
 local field = 'refund:' .. refund_id
-local prior = redis.call('HGET', KEYS[2], field)
-if prior then
-  -- stored as "<fingerprint> <reversed fen> <1 if pending>"
-  local was = split(prior, ' ')
-  if was[1] ~= fp then
-    return {'REFUND_CONFLICT', 'refund ' .. refund_id .. ' of order ' .. order_no .. ' was made with a different payload'}
-  end
-  return {'DUPLICATE', tonumber(was[2]), tonumber(was[3])}
+-- the record is "<fingerprint> <reversed fen> <1 if pending>"
+local duplicate = replay(redis.call('HGET', KEYS[2], field), fp, 'REFUND_CONFLICT',
+    'refund ' .. refund_id .. ' of order ' .. order_no)
+if duplicate then
+  return duplicate
 end
 -- Refunds are accepted on a closed campaign: money must be able to go back.
 local order = hash(KEYS[2])

@@ -20,8 +20,9 @@ if order.fp then
   end
   return {'DUPLICATE', num(order.net_at_settle), num(order.earned_after)}
 end
-if campaign.status ~= 'OPEN' then
-  return {'CAMPAIGN_CLOSED', 'campaign is closed'}
+local closed = campaign_closed(campaign)
+if closed then
+  return closed
 end
 
 local follow = campaign.policy ~= 'STAY'

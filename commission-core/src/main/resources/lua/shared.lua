@@ -233,6 +233,37 @@ local function campaign_missing(campaign)
   return nil
 end
 
+local function campaign_closed(campaign)
+  if campaign.status ~= 'OPEN' then
+    return {'CAMPAIGN_CLOSED', 'campaign is closed'}
+  end
+  return nil
+end
+
+local function steward_missing(steward, steward_id)
+  if not steward.name then
+    return {'STEWARD_NOT_FOUND', 'steward ' .. steward_id .. ' is not registered'}
+  end
+  return nil
+end
+
+-- An idempotency record is "<fingerprint> <result> ...". For a key seen before, the reply to a
+-- replay: DUPLICATE with the stored result, or `conflict` when the payload differs. nil when new.
+local function replay(record, fp, conflict, what)
+  if not record then
+    return nil
+  end
+  local was = split(record, ' ')
+  if was[1] ~= fp then
+    return {conflict, what .. ' was made with a different payload'}
+  end
+  local reply = {'DUPLICATE'}
+  for i = 2, #was do
+    reply[i] = was[i]
+  end
+  return reply
+end
+
 -- Read helpers for ranking-page.lua and standing.lua.
 
 -- The entries at positions [offset, offset + limit) of ranking `zset` in ranking order (score

@@ -11,26 +11,18 @@ local missing = campaign_missing(campaign)
 if missing then
   return missing
 end
+-- the record is "<fingerprint> <from region> <from group> <to region> <to group> <moved fen>"
 local field = steward_id .. ':' .. transfer_id
-local prior = redis.call('HGET', KEYS[3], field)
-if prior then
-  -- stored as "<fingerprint> <from region> <from group> <to region> <to group> <moved fen>"
-  local was = split(prior, ' ')
-  if was[1] ~= fp then
-    return {'TRANSFER_CONFLICT', 'transfer ' .. transfer_id .. ' of steward ' .. steward_id .. ' was made with a different payload'}
-  end
-  return {'DUPLICATE', was[2], was[3], was[4], was[5], tonumber(was[6])}
-end
-if campaign.status ~= 'OPEN' then
-  return {'CAMPAIGN_CLOSED', 'campaign is closed'}
-end
 local steward = hash(KEYS[2])
-if not steward.name then
-  return {'STEWARD_NOT_FOUND', 'steward ' .. steward_id .. ' is not registered'}
+local refusal = replay(redis.call('HGET', KEYS[3], field), fp, 'TRANSFER_CONFLICT',
+    'transfer ' .. transfer_id .. ' of steward ' .. steward_id)
+    or campaign_closed(campaign) or steward_missing(steward, steward_id)
+if refusal then
+  return refusal
 end
 local follow = campaign.policy ~= 'STAY'
 local from_region, from_group = steward.region, steward.group
-local refusal = check_move(steward, to_region, to_group, follow, 0)
+refusal = check_move(steward, to_region, to_group, follow, 0)
 if refusal then
   return refusal
 end

@@ -94,9 +94,7 @@ public final class CommissionEngine {
             CompletableFuture<Map<String, String>> definition = readHash(keys.campaign());
             CompletableFuture<Map<String, String>> totals = readHash(keys.totals());
             return definition.thenCombine(totals, (d, t) -> {
-                if (d.isEmpty()) {
-                    throw new CommissionException(Reason.CAMPAIGN_NOT_FOUND, "campaign " + campaignId + " does not exist");
-                }
+                requireCampaign(d, campaignId);
                 CommissionRule rule = CommissionRule.decode(d.get("rule"), d.get("rule_value"), number(d, "cap"));
                 return new Campaign(campaignId, d.get("name"), rule, TransferPolicy.valueOf(d.get("policy")),
                         CampaignStatus.valueOf(d.get("status")), number(t, "earned"), number(t, "sales"),
@@ -115,9 +113,7 @@ public final class CommissionEngine {
                 () -> {
                     CampaignKeys keys = new CampaignKeys(campaignId);
                     return readHash(keys.steward(stewardId)).thenCombine(readHash(keys.campaign()), (s, c) -> {
-                        if (c.isEmpty()) {
-                            throw new CommissionException(Reason.CAMPAIGN_NOT_FOUND, "campaign " + campaignId + " does not exist");
-                        }
+                        requireCampaign(c, campaignId);
                         if (s.isEmpty()) {
                             throw new CommissionException(Reason.STEWARD_NOT_FOUND, "steward " + stewardId + " is not registered");
                         }
@@ -148,9 +144,7 @@ public final class CommissionEngine {
                 () -> {
                     CampaignKeys keys = new CampaignKeys(campaignId);
                     return readHash(keys.order(orderNo)).thenCombine(readHash(keys.campaign()), (o, c) -> {
-                        if (c.isEmpty()) {
-                            throw new CommissionException(Reason.CAMPAIGN_NOT_FOUND, "campaign " + campaignId + " does not exist");
-                        }
+                        requireCampaign(c, campaignId);
                         if (o.isEmpty()) {
                             throw new CommissionException(Reason.ORDER_NOT_FOUND, "order " + orderNo + " is not known");
                         }
@@ -199,6 +193,12 @@ public final class CommissionEngine {
 
     private CompletableFuture<Map<String, String>> readHash(String key) {
         return redisson.<String, String>getMap(key, StringCodec.INSTANCE).readAllMapAsync().toCompletableFuture();
+    }
+
+    private static void requireCampaign(Map<String, String> campaign, String campaignId) {
+        if (campaign.isEmpty()) {
+            throw new CommissionException(Reason.CAMPAIGN_NOT_FOUND, "campaign " + campaignId + " does not exist");
+        }
     }
 
     private static long number(Map<String, String> hash, String field) {
