@@ -18,7 +18,7 @@ local refusal = replay(redis.call('HGET', KEYS[3], adjustment_id), fp, 'ADJUSTME
 if refusal then
   return refusal
 end
-
+touch_placement(steward.region, steward.group)
 -- checks done; writes
 journal({'type', 'adjust', 'steward', steward_id, 'delta', int(delta), 'region', steward.region,
          'group', steward.group, 'adjustment', adjustment_id, 'reason', reason})

@@ -49,6 +49,8 @@ local refusal = check_credit(steward, region, group, delta)
 if refusal then
   return refusal
 end
+touch_placement(steward.region, steward.group)
+touch_placement(region, group)
 
 -- checks done; writes
 redis.call('HSET', KEYS[2], 'refunded', int(refunded), 'state', refunded == paid and 'REFUNDED' or 'SETTLED',

@@ -59,7 +59,10 @@ end
 if not fits(num(steward.sales) + net_paid) or not fits(num(redis.call('HGET', KEYS[4], 'sales')) + net_paid) then
   return {'TOTAL_OVERFLOW', 'sales would reach 2^53 fen'}
 end
-
+if not registering then
+  touch_placement(steward.region, steward.group)
+end
+touch_placement(region, group)
 -- checks done; writes
 local old_region, old_group = steward.region, steward.group
 if registering then

@@ -226,6 +226,15 @@ local function register(steward_id, name, region, group)
   return {name = name, region = region, group = group, earned = '0', sales = '0', orders = '0'}
 end
 
+-- Keys a script builds from a placement it has just read are checked by Redis Cluster only when
+-- first touched. During a slot migration such a key may already live on the target node, and the
+-- command fails there. Touching every such key before the first write makes that failure happen
+-- while nothing is written yet, so the script stays all-or-nothing.
+local function touch_placement(region, group)
+  redis.call('EXISTS', key('rank:region:' .. region), key('rank:group:' .. group),
+      key('rank:region-groups:' .. region))
+end
+
 local function campaign_missing(campaign)
   if not campaign.status then
     return {'CAMPAIGN_NOT_FOUND', 'campaign does not exist'}

@@ -26,7 +26,7 @@ refusal = check_move(steward, to_region, to_group, follow, 0)
 if refusal then
   return refusal
 end
-
+touch_placement(from_region, from_group)
 -- checks done; writes
 local moved = 0
 if from_region ~= to_region or from_group ~= to_group then
