@@ -10,14 +10,16 @@ import java.util.HexFormat;
 
 /**
  * The text of {@code lua/<name>.lua} with the shared helpers ({@code lua/shared.lua}) in front,
- * and its SHA1 as Redis computes it for EVALSHA. Read once per process.
+ * and its SHA1 as Redis computes it for EVALSHA. Read once per process. The {@code #!lua} line
+ * declares a Redis 7 script: over its memory limit Redis refuses it whole, before its first
+ * command, instead of letting it run (or stop half way) through writes that may grow memory.
  */
 public record LuaScript(String name, String source, String sha) {
 
     private static final String SHARED = "shared";
 
     public static LuaScript load(String name) {
-        String source = "-- shared.lua\n" + resource(SHARED) + "\n-- " + name + ".lua\n" + resource(name);
+        String source = "#!lua\n-- shared.lua\n" + resource(SHARED) + "\n-- " + name + ".lua\n" + resource(name);
         return new LuaScript(name, source, sha1(source));
     }
 

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.redisson.RedissonShutdownException;
 import org.redisson.client.RedisConnectionException;
 import org.redisson.client.RedisNodeNotFoundException;
+import org.redisson.client.RedisOutOfMemoryException;
 import org.redisson.client.RedisReadonlyException;
 import org.redisson.client.RedisReconnectedException;
 import org.redisson.client.RedisRetryException;
@@ -103,8 +104,9 @@ public final class StatusMapper {
     }
 
     /**
-     * Whether the failure, or anything it wraps, says Redis could not be reached or is failing
-     * over. Redisson reports a refused connection as a plain {@code RedisException} around the
+     * Whether the failure, or anything it wraps, says Redis could not be reached, is failing
+     * over, or is over its memory limit (a script refused for memory wrote nothing, so a retry
+     * later is safe). Redisson reports a refused connection as a plain {@code RedisException} around the
      * socket's exception, so the socket exceptions count too.
      */
     public static boolean isRedisUnavailable(Throwable failure) {
@@ -112,7 +114,7 @@ public final class StatusMapper {
             if (t instanceof RedisConnectionException || t instanceof RedisTimeoutException
                     || t instanceof RedisRetryException || t instanceof RedisNodeNotFoundException
                     || t instanceof RedisReadonlyException || t instanceof RedisReconnectedException
-                    || t instanceof RedissonShutdownException
+                    || t instanceof RedissonShutdownException || t instanceof RedisOutOfMemoryException
                     || t instanceof SocketException || t instanceof SocketTimeoutException
                     || t instanceof UnknownHostException || t instanceof ClosedChannelException) {
                 return true;

@@ -75,6 +75,7 @@ class StatusMapperTest {
                 new RedisConnectionException("Unable to connect to Redis server: 127.0.0.1/127.0.0.1:6379"),
                 new CompletionException(new RedisResponseTimeoutException("Redis server response timeout")),
                 new RedisLoadingException("LOADING Redis is loading the dataset in memory"),
+                new org.redisson.client.RedisOutOfMemoryException("command not allowed when used memory > 'maxmemory'"),
                 new RedisException("Unexpected exception while processing command", new RedisConnectionException("closed")),
                 new RedisException("Unexpected exception while processing command",
                         new java.net.ConnectException("Connection refused: 127.0.0.1/127.0.0.1:6379")))) {
