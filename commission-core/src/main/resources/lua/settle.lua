@@ -42,7 +42,10 @@ end
 local kind, rate = resolve_rule(campaign, num(steward.sales))
 local cap = num(campaign.cap)
 local full = commission(kind, rate, paid, cap)
+-- Refunds that came first and add up to more than the order paid are clamped (the commission is
+-- then 0, never negative); the excess is kept on the order and in the journal for follow-up.
 local refunded = math.min(num(order.refunded), paid)
+local excess = num(order.refunded) - refunded
 local net_paid = paid - refunded
 local net = commission(kind, rate, net_paid, cap)
 
@@ -76,7 +79,10 @@ journal({'type', 'settle', 'steward', steward_id, 'delta', int(full), 'region', 
          'order', order_no, 'paid', int(paid), 'items', int(items), 'rule', kind, 'rate', int(rate), 'cap', int(cap)})
 if refunded > 0 then
   journal({'type', 'reverse', 'steward', steward_id, 'delta', int(net - full), 'region', region, 'group', group,
-           'order', order_no, 'refund', '*pending*', 'amount', int(refunded)})
+           'order', order_no, 'refund', '*pending*', 'amount', int(refunded), 'excess', int(excess)})
+  if excess > 0 then
+    redis.call('HSET', KEYS[3], 'refund_excess', int(excess))
+  end
 end
 local earned = credit(steward_id, steward, region, group, net)
 redis.call('HINCRBY', KEYS[2], 'sales', int(net_paid))

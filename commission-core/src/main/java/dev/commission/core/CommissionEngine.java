@@ -151,6 +151,7 @@ public final class CommissionEngine {
                         return new Order(campaignId, orderNo, o.getOrDefault("steward", ""),
                                 Order.State.valueOf(o.get("state")), number(o, "paid"), number(o, "refunded"),
                                 number(o, "settled_commission"), number(o, "reversed_commission"),
+                                number(o, "unrecovered_commission"),
                                 o.getOrDefault("region", ""), o.getOrDefault("group", ""));
                     });
                 });

@@ -1,6 +1,7 @@
 package dev.commission.core.order;
 
 import dev.commission.core.Validator;
+import java.util.Comparator;
 import java.util.List;
 
 /** Validation and fingerprints shared by the requests that carry lines. */
@@ -25,9 +26,12 @@ final class OrderLines {
         }
     }
 
+    /** The lines as text, in a fixed order: a retry that lists the same lines differently is the same request. */
     static String canonical(List<OrderLine> lines) {
         StringBuilder text = new StringBuilder();
-        for (OrderLine line : lines) {
+        List<OrderLine> sorted = lines.stream().sorted(Comparator.comparing(OrderLine::skuId)
+                .thenComparingLong(OrderLine::quantity).thenComparingLong(OrderLine::paidFen)).toList();
+        for (OrderLine line : sorted) {
             text.append(line.skuId()).append('*').append(line.quantity()).append('=').append(line.paidFen()).append(';');
         }
         return text.toString();

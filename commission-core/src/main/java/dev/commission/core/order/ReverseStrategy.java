@@ -34,6 +34,6 @@ public final class ReverseStrategy implements OperationStrategy<ReverseCommissio
     @Override
     public ReverseResult decode(ReverseCommission request, ScriptReply reply) {
         return new ReverseResult(request.orderNo(), request.refundId(), reply.number(1),
-                Outcome.valueOf(reply.status()), reply.number(2) == 1);
+                Outcome.valueOf(reply.status()), reply.number(2) == 1, reply.number(3));
     }
 }

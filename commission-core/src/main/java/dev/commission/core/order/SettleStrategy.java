@@ -27,7 +27,10 @@ public final class SettleStrategy implements OperationStrategy<SettleCommission,
 
     @Override
     public List<Object> args(SettleCommission request) {
-        String fingerprint = Fingerprint.of(request.stewardId() + "|" + OrderLines.canonical(request.lines()));
+        // The placement decides which group and region are credited, so it is part of the payload;
+        // the name of a steward registered on the fly moves no money and is not.
+        String fingerprint = Fingerprint.of(request.stewardId() + "|" + request.regionId() + "|" + request.groupId()
+                + "|" + OrderLines.canonical(request.lines()));
         return List.of(request.orderNo(), request.stewardId(), Long.toString(request.paidFen()),
                 Long.toString(request.items()), fingerprint, request.regionId(), request.groupId(),
                 request.stewardName().isEmpty() ? request.stewardId() : request.stewardName(),

@@ -150,6 +150,8 @@ class ReverseTest {
         assertEquals(0, settled.commissionFen());
         assertEquals(Order.State.REFUNDED, await(engine().getOrder("c1", "o1")).state());
         assertEquals(0, await(engine().getSteward("c1", "s1")).salesFen());
+        assertEquals("4000", RedisExtension.redisson().getMap(new dev.commission.core.CampaignKeys("c1").order("o1"),
+                org.redisson.client.codec.StringCodec.INSTANCE).get("refund_excess"));
     }
 
     @Test
@@ -186,13 +188,31 @@ class ReverseTest {
     }
 
     @Test
-    void debitThatWouldTakeTheStewardBelowZeroIsRefused() {
+    void refundBeyondWhatTheStewardHoldsTakesWhatThereIsAndRecordsTheRest() {
         campaign("c1", CommissionRule.rate(1000, 0), TransferPolicy.FOLLOW);
         steward("c1", "s1", "r1", "g1");
         settle("c1", "o1", "s1", 1_000);
-        await(engine().adjust(new AdjustCommission("c1", "a1", "s1", -80, "clawback")));
+        await(engine().adjust(new AdjustCommission("c1", "a1", "s1", -80, "paid out by hand")));
+        await(engine().closeCampaign("c1"));
 
-        refused(Reason.INSUFFICIENT_BALANCE, () -> refund("o1", "r1", 1_000));
-        assertEquals(20, await(engine().getSteward("c1", "s1")).earnedFen());
+        ReverseResult result = refund("o1", "r1", 600); // due back: 100 - 40 = 60; the steward holds 20
+
+        assertEquals(20, result.reversedFen());
+        assertEquals(40, result.unrecoveredFen());
+        assertEquals(0, await(engine().getSteward("c1", "s1")).earnedFen());
+        assertEquals(400, await(engine().getSteward("c1", "s1")).salesFen());
+        Order order = await(engine().getOrder("c1", "o1"));
+        assertEquals(20, order.reversedCommissionFen());
+        assertEquals(40, order.unrecoveredCommissionFen());
+        assertEquals(80, order.commissionFen());
+
+        ReverseResult rest = refund("o1", "r2", 400); // due back: 40 more; the steward holds nothing
+        assertEquals(0, rest.reversedFen());
+        assertEquals(40, rest.unrecoveredFen());
+        assertEquals(Order.State.REFUNDED, await(engine().getOrder("c1", "o1")).state());
+        ReverseResult replay = refund("o1", "r1", 600);
+        assertEquals(Outcome.DUPLICATE, replay.outcome());
+        assertEquals(40, replay.unrecoveredFen());
+        assertTrue(await(engine().reconcile("c1")).clean());
     }
 }

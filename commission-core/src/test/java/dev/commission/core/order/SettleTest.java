@@ -109,6 +109,19 @@ class SettleTest {
     }
 
     @Test
+    void aRetryListingTheSameLinesInAnotherOrderIsADuplicate() {
+        campaign("c1", CommissionRule.rate(1000, 0), TransferPolicy.FOLLOW);
+        steward("c1", "s1", "r1", "g1");
+        List<OrderLine> lines = List.of(new OrderLine("a", 1, 1_000), new OrderLine("b", 2, 3_000));
+        await(engine().settle(new SettleCommission("c1", "o1", "s1", lines)));
+
+        SettleResult replay = await(engine().settle(new SettleCommission("c1", "o1", "s1", List.of(lines.get(1), lines.get(0)))));
+
+        assertEquals(Outcome.DUPLICATE, replay.outcome());
+        assertEquals(400, await(engine().getSteward("c1", "s1")).earnedFen());
+    }
+
+    @Test
     void unknownCampaignOrStewardIsNotFound() {
         refused(Reason.CAMPAIGN_NOT_FOUND, () -> settle("nope", "o1", "s1", 100));
         campaign("c1", CommissionRule.rate(1000, 0), TransferPolicy.FOLLOW);

@@ -131,6 +131,17 @@ class TransferTest {
     }
 
     @Test
+    void theSettlementsPlacementIsPartOfItsPayload() {
+        campaign("c1", CommissionRule.rate(1000, 0), TransferPolicy.FOLLOW);
+        List<OrderLine> lines = List.of(new OrderLine("sku", 1, 1_000));
+        await(engine().settle(new SettleCommission("c1", "o1", "s1", lines, "r1", "g1", "Alice")));
+
+        assertEquals(Outcome.DUPLICATE, await(engine().settle(new SettleCommission("c1", "o1", "s1", lines, "r1", "g1", "Alice"))).outcome());
+        refused(Reason.ORDER_CONFLICT, () -> await(engine().settle(new SettleCommission("c1", "o1", "s1", lines, "r9", "g9", "Alice"))));
+        assertEquals("g1", await(engine().getSteward("c1", "s1")).groupId());
+    }
+
+    @Test
     void closedCampaignRefusesTransfers() {
         campaign("c1", CommissionRule.rate(1000, 0), TransferPolicy.FOLLOW);
         steward("c1", "s1", "r1", "g1");

@@ -193,6 +193,7 @@ final class CommissionMapper {
                 .setReversedFen(result.reversedFen())
                 .setOutcome(outcome(result.outcome()))
                 .setPendingSettlement(result.pendingSettlement())
+                .setUnrecoveredFen(result.unrecoveredFen())
                 .build();
     }
 
@@ -230,6 +231,7 @@ final class CommissionMapper {
                 .setRefundedFen(order.refundedFen())
                 .setSettledCommissionFen(order.settledCommissionFen())
                 .setReversedCommissionFen(order.reversedCommissionFen())
+                .setUnrecoveredCommissionFen(order.unrecoveredCommissionFen())
                 .setCommissionFen(order.commissionFen())
                 .setRegionId(text(order.regionId()))
                 .setGroupId(text(order.groupId()))

@@ -116,11 +116,22 @@ public final class StatusMapper {
                     || t instanceof RedisReadonlyException || t instanceof RedisReconnectedException
                     || t instanceof RedissonShutdownException || t instanceof RedisOutOfMemoryException
                     || t instanceof SocketException || t instanceof SocketTimeoutException
-                    || t instanceof UnknownHostException || t instanceof ClosedChannelException) {
+                    || t instanceof UnknownHostException || t instanceof ClosedChannelException
+                    || isSlotMoving(t)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * A Redis Cluster slot that is migrating: a script touching a key that has already moved is
+     * refused before its first write (every script touches such keys first), so a retry is safe.
+     */
+    private static boolean isSlotMoving(Throwable t) {
+        String message = t.getMessage();
+        return message != null && (message.contains("non local key") || message.startsWith("TRYAGAIN")
+                || message.contains("ERR TRYAGAIN"));
     }
 
     private static Status refusal(CommissionException refusal) {

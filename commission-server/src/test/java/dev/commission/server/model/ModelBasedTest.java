@@ -448,7 +448,7 @@ class ModelBasedTest {
     }
 
     private static String settleKey(SettleCommissionRequest request) {
-        return request.getStewardId() + "|" + request.getLinesList();
+        return request.getStewardId() + "|" + request.getRegionId() + "|" + request.getGroupId() + "|" + request.getLinesList();
     }
 
     private static String placement(SettleCommissionRequest request, boolean region) {

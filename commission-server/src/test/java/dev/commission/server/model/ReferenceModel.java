@@ -47,6 +47,7 @@ final class ReferenceModel {
         long cap;
         long settledCommission;
         long reversedCommission;
+        long unrecoveredCommission;
         String region;
         String group;
         String settleKey;
@@ -153,20 +154,19 @@ final class ReferenceModel {
         if (refunded > order.paid) {
             return Expect.of("REFUND_EXCEEDS_PAID");
         }
-        long before = order.settledCommission - order.reversedCommission;
+        long before = order.settledCommission - order.reversedCommission - order.unrecoveredCommission;
         long after = CommissionRule.applied(order.fixed, order.rate, order.paid - refunded, order.cap);
-        long delta = after - before;
         StewardState steward = stewards.get(order.steward);
-        if (steward.earned + delta < 0) {
-            return Expect.of("INSUFFICIENT_BALANCE");
-        }
+        // A refund is always recorded; what the steward no longer holds stays unrecovered.
+        long collected = Math.min(before - after, steward.earned);
         boolean stay = policy == TransferPolicy.STAY;
-        credit(steward, stay ? order.region : steward.region, stay ? order.group : steward.group, delta);
+        credit(steward, stay ? order.region : steward.region, stay ? order.group : steward.group, -collected);
         steward.sales -= amount;
         order.refunded = refunded;
-        order.reversedCommission -= delta;
+        order.reversedCommission += collected;
+        order.unrecoveredCommission += before - after - collected;
         order.refunds.put(refundId, key);
-        Expect result = new Expect("APPLIED", -delta, 0);
+        Expect result = new Expect("APPLIED", collected, 0);
         order.refundResults.put(refundId, result);
         return result;
     }

@@ -76,6 +76,7 @@ class StatusMapperTest {
                 new CompletionException(new RedisResponseTimeoutException("Redis server response timeout")),
                 new RedisLoadingException("LOADING Redis is loading the dataset in memory"),
                 new org.redisson.client.RedisOutOfMemoryException("command not allowed when used memory > 'maxmemory'"),
+                new RedisException("ERR Script attempted to access a non local key in a cluster node script: 1f0e"),
                 new RedisException("Unexpected exception while processing command", new RedisConnectionException("closed")),
                 new RedisException("Unexpected exception while processing command",
                         new java.net.ConnectException("Connection refused: 127.0.0.1/127.0.0.1:6379")))) {
