@@ -32,21 +32,21 @@ local function rebuild()
       .. ' does not exist'}
   end
   if not r or not s or not p or #KEYS ~= 4 + r + s then
-    return {'INVALID_ARGUMENT', 'rebuild: KEYS do not match the counts in ARGV'}
+    return {'MALFORMED_PLAN', 'rebuild: KEYS do not match the counts in ARGV'}
   end
   local rankStart = 9
   local at = rankStart
   for _ = 1, r do
     local n = tonumber(ARGV[at])
     if not n then
-      return {'INVALID_ARGUMENT', 'rebuild: a ranking member count is missing'}
+      return {'MALFORMED_PLAN', 'rebuild: a ranking member count is missing'}
     end
     at = at + 1 + 2 * n
   end
   local stewardStart = at
   local placementStart = stewardStart + 5 * s
   if #ARGV ~= placementStart - 1 + 2 * p then
-    return {'INVALID_ARGUMENT', 'rebuild: ARGV does not match its counts'}
+    return {'MALFORMED_PLAN', 'rebuild: ARGV does not match its counts'}
   end
   local last = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)
   local lastId = last[1] and last[1][1] or ''

@@ -4,6 +4,7 @@ import dev.commission.core.CommissionException;
 import dev.commission.core.Reason;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -19,6 +20,8 @@ import org.redisson.client.codec.StringCodec;
  * or a failover) it is loaded on the node that owns the key and the call is retried once.
  */
 public final class ScriptRunner {
+    /** Status words of a reply that succeeded; any other word that is no {@link Reason} is a bug. */
+    private static final Set<String> OK_WORDS = Set.of("APPLIED", "DUPLICATE", "OK");
     private final RScript rscript;
     private final Map<String, LuaScript> scripts = new ConcurrentHashMap<>();
 
@@ -81,6 +84,10 @@ public final class ScriptRunner {
         if (reason != null) {
             String detail = reply.size() > 1 ? reply.string(1) : reason.name();
             throw new CommissionException(reason, detail);
+        }
+        if (!OK_WORDS.contains(reply.status())) {
+            // Not a refusal the caller could cause: a bug between Java and Lua, so no business error.
+            throw new IllegalStateException("script answered " + values);
         }
         return reply;
     }
