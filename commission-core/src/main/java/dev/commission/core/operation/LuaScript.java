@@ -13,13 +13,22 @@ import java.util.HexFormat;
  * and its SHA1 as Redis computes it for EVALSHA. Read once per process. The {@code #!lua} line
  * declares a Redis 7 script: over its memory limit Redis refuses it whole, before its first
  * command, instead of letting it run (or stop half way) through writes that may grow memory.
+ * A script file may begin with its own such line to declare flags ({@code #!lua flags=no-writes}
+ * for a read, which Redis then runs even over its memory limit); it is moved to the very top.
  */
 public record LuaScript(String name, String source, String sha) {
 
     private static final String SHARED = "shared";
 
     public static LuaScript load(String name) {
-        String source = "#!lua\n-- shared.lua\n" + resource(SHARED) + "\n-- " + name + ".lua\n" + resource(name);
+        String body = resource(name);
+        String shebang = "#!lua";
+        if (body.startsWith("#!lua")) {
+            int end = body.indexOf('\n');
+            shebang = end < 0 ? body : body.substring(0, end);
+            body = end < 0 ? "" : body.substring(end + 1);
+        }
+        String source = shebang + "\n-- shared.lua\n" + resource(SHARED) + "\n-- " + name + ".lua\n" + body;
         return new LuaScript(name, source, sha1(source));
     }
 
