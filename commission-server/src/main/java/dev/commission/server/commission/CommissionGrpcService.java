@@ -14,8 +14,10 @@ import dev.commission.api.v1.GetStewardRequest;
 import dev.commission.api.v1.LedgerPage;
 import dev.commission.api.v1.ListLedgerRequest;
 import dev.commission.api.v1.Order;
+import dev.commission.api.v1.RebuildRankingsProgress;
 import dev.commission.api.v1.RebuildRankingsRequest;
 import dev.commission.api.v1.RebuildRankingsResult;
+import dev.commission.api.v1.ReconcileProgress;
 import dev.commission.api.v1.ReconcileReport;
 import dev.commission.api.v1.ReconcileRequest;
 import dev.commission.api.v1.RegisterStewardRequest;
@@ -107,13 +109,41 @@ public final class CommissionGrpcService extends CommissionServiceGrpc.Commissio
 
     @Override
     public void reconcile(ReconcileRequest request, StreamObserver<ReconcileReport> observer) {
-        unary("Reconcile", () -> engine.reconcile(request.getCampaignId()), CommissionMapper::reconcileReport,
+        AuditCalls control = AuditCalls.logged("Reconcile", request.getCampaignId());
+        unary("Reconcile", () -> engine.reconcile(request.getCampaignId(), control), CommissionMapper::reconcileReport,
                 observer);
     }
 
     @Override
+    public void reconcileWithProgress(ReconcileRequest request, StreamObserver<ReconcileProgress> observer) {
+        AuditCalls control = AuditCalls.streamed("Reconcile", request.getCampaignId(),
+                p -> send(observer, ReconcileProgress.newBuilder().setProgress(CommissionMapper.auditProgress(p)).build()));
+        unary("ReconcileWithProgress", () -> engine.reconcile(request.getCampaignId(), control),
+                r -> ReconcileProgress.newBuilder().setReport(CommissionMapper.reconcileReport(r)).build(), observer);
+    }
+
+    @Override
     public void rebuildRankings(RebuildRankingsRequest request, StreamObserver<RebuildRankingsResult> observer) {
-        unary("RebuildRankings", () -> engine.rebuildRankings(request.getCampaignId()),
+        AuditCalls control = AuditCalls.logged("RebuildRankings", request.getCampaignId());
+        unary("RebuildRankings", () -> engine.rebuildRankings(request.getCampaignId(), control),
                 CommissionMapper::rebuildResult, observer);
+    }
+
+    @Override
+    public void rebuildRankingsWithProgress(RebuildRankingsRequest request,
+                                            StreamObserver<RebuildRankingsProgress> observer) {
+        AuditCalls control = AuditCalls.streamed("RebuildRankings", request.getCampaignId(),
+                p -> send(observer, RebuildRankingsProgress.newBuilder().setProgress(CommissionMapper.auditProgress(p)).build()));
+        unary("RebuildRankingsWithProgress", () -> engine.rebuildRankings(request.getCampaignId(), control),
+                r -> RebuildRankingsProgress.newBuilder().setResult(CommissionMapper.rebuildResult(r)).build(), observer);
+    }
+
+    /** A progress message; the audit's one thread sends them, and its last message too, so they never interleave. */
+    private static <T> void send(StreamObserver<T> observer, T message) {
+        try {
+            observer.onNext(message);
+        } catch (RuntimeException e) {
+            // the caller went away; the audit sees the cancellation at its next slice
+        }
     }
 }
