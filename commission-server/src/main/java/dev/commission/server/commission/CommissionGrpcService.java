@@ -4,6 +4,7 @@ import static dev.commission.server.status.Replies.unary;
 
 import dev.commission.api.v1.AdjustCommissionRequest;
 import dev.commission.api.v1.AdjustResult;
+import dev.commission.api.v1.AuditProgress;
 import dev.commission.api.v1.Campaign;
 import dev.commission.api.v1.CloseCampaignRequest;
 import dev.commission.api.v1.CommissionServiceGrpc;
@@ -29,7 +30,11 @@ import dev.commission.api.v1.Steward;
 import dev.commission.api.v1.TransferResult;
 import dev.commission.api.v1.TransferStewardRequest;
 import dev.commission.core.CommissionEngine;
+import dev.commission.core.ledger.AuditControl;
 import io.grpc.stub.StreamObserver;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * CommissionService over the core's {@link CommissionEngine}: each call maps its request, starts
@@ -116,9 +121,8 @@ public final class CommissionGrpcService extends CommissionServiceGrpc.Commissio
 
     @Override
     public void reconcileWithProgress(ReconcileRequest request, StreamObserver<ReconcileProgress> observer) {
-        AuditCalls control = AuditCalls.streamed("Reconcile", request.getCampaignId(),
-                p -> send(observer, ReconcileProgress.newBuilder().setProgress(CommissionMapper.auditProgress(p)).build()));
-        unary("ReconcileWithProgress", () -> engine.reconcile(request.getCampaignId(), control),
+        withProgress("ReconcileWithProgress", request.getCampaignId(), engine::reconcile,
+                p -> ReconcileProgress.newBuilder().setProgress(p).build(),
                 r -> ReconcileProgress.newBuilder().setReport(CommissionMapper.reconcileReport(r)).build(), observer);
     }
 
@@ -132,18 +136,26 @@ public final class CommissionGrpcService extends CommissionServiceGrpc.Commissio
     @Override
     public void rebuildRankingsWithProgress(RebuildRankingsRequest request,
                                             StreamObserver<RebuildRankingsProgress> observer) {
-        AuditCalls control = AuditCalls.streamed("RebuildRankings", request.getCampaignId(),
-                p -> send(observer, RebuildRankingsProgress.newBuilder().setProgress(CommissionMapper.auditProgress(p)).build()));
-        unary("RebuildRankingsWithProgress", () -> engine.rebuildRankings(request.getCampaignId(), control),
+        withProgress("RebuildRankingsWithProgress", request.getCampaignId(), engine::rebuildRankings,
+                p -> RebuildRankingsProgress.newBuilder().setProgress(p).build(),
                 r -> RebuildRankingsProgress.newBuilder().setResult(CommissionMapper.rebuildResult(r)).build(), observer);
     }
 
-    /** A progress message; the audit's one thread sends them, and its last message too, so they never interleave. */
-    private static <T> void send(StreamObserver<T> observer, T message) {
-        try {
-            observer.onNext(message);
-        } catch (RuntimeException e) {
-            // the caller went away; the audit sees the cancellation at its next slice
-        }
+    /**
+     * A long audit as a stream: progress messages about once a second, then the result. The
+     * audit's one thread sends them all, the last one too, so they never interleave.
+     */
+    private static <T, M> void withProgress(String operation, String campaignId,
+                                            BiFunction<String, AuditControl, CompletionStage<T>> audit,
+                                            Function<AuditProgress, M> progress, Function<T, M> last,
+                                            StreamObserver<M> observer) {
+        AuditCalls control = AuditCalls.streamed(operation, campaignId, p -> {
+            try {
+                observer.onNext(progress.apply(CommissionMapper.auditProgress(p)));
+            } catch (RuntimeException e) {
+                // the caller went away; the audit sees the cancellation at its next slice
+            }
+        });
+        unary(operation, () -> audit.apply(campaignId, control), last, observer);
     }
 }
