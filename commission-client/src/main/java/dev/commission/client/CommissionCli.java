@@ -2,6 +2,7 @@ package dev.commission.client;
 
 import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.TextFormat;
+import dev.commission.api.v1.AuditProgress;
 import dev.commission.api.v1.CloseCampaignRequest;
 import dev.commission.api.v1.CommissionRule;
 import dev.commission.api.v1.GetCampaignRequest;
@@ -10,8 +11,6 @@ import dev.commission.api.v1.ListLedgerRequest;
 import dev.commission.api.v1.OrderLine;
 import dev.commission.api.v1.RankingSnapshot;
 import dev.commission.api.v1.RankingServiceGrpc;
-import dev.commission.api.v1.ReconcileRequest;
-import dev.commission.api.v1.RebuildRankingsRequest;
 import dev.commission.api.v1.Tier;
 import dev.commission.api.v1.Tiers;
 import dev.commission.api.v1.TransferPolicy;
@@ -102,8 +101,8 @@ public final class CommissionCli {
             case "standing" -> client.standing(a.get(0), a.get(1));
             case "ledger" -> client.commission().listLedger(ListLedgerRequest.newBuilder().setCampaignId(a.get(0))
                     .setAfter(a.size() > 1 ? a.get(1) : "").setLimit(a.size() > 2 ? Integer.parseInt(a.get(2)) : 100).build());
-            case "reconcile" -> client.commission().reconcile(ReconcileRequest.newBuilder().setCampaignId(a.get(0)).build());
-            case "rebuild" -> client.commission().rebuildRankings(RebuildRankingsRequest.newBuilder().setCampaignId(a.get(0)).build());
+            case "reconcile" -> client.reconcile(a.get(0), CommissionCli::progress);
+            case "rebuild" -> client.rebuildRankings(a.get(0), CommissionCli::progress);
             case "watch" -> {
                 watch(channel, a, out);
                 yield null;
@@ -114,6 +113,12 @@ public final class CommissionCli {
             out.println(TextFormat.printer().escapingNonAscii(false).shortDebugString(reply));
         }
         return 0;
+    }
+
+    /** A long audit's progress, on stderr so that stdout keeps only the reply. */
+    private static void progress(AuditProgress p) {
+        System.err.println("  " + p.getPhase() + " " + p.getDone() + (p.getTotal() > 0 ? "/" + p.getTotal() : "")
+                + " (ledger at " + p.getLedgerPosition() + ")");
     }
 
     private static void watch(ManagedChannel channel, List<String> a, PrintStream out) {

@@ -2,6 +2,7 @@ package dev.commission.client;
 
 import dev.commission.api.v1.AdjustCommissionRequest;
 import dev.commission.api.v1.AdjustResult;
+import dev.commission.api.v1.AuditProgress;
 import dev.commission.api.v1.Campaign;
 import dev.commission.api.v1.CommissionRule;
 import dev.commission.api.v1.CommissionServiceGrpc;
@@ -13,6 +14,12 @@ import dev.commission.api.v1.OrderLine;
 import dev.commission.api.v1.RankingPage;
 import dev.commission.api.v1.RankingScope;
 import dev.commission.api.v1.RankingServiceGrpc;
+import dev.commission.api.v1.RebuildRankingsProgress;
+import dev.commission.api.v1.RebuildRankingsRequest;
+import dev.commission.api.v1.RebuildRankingsResult;
+import dev.commission.api.v1.ReconcileProgress;
+import dev.commission.api.v1.ReconcileReport;
+import dev.commission.api.v1.ReconcileRequest;
 import dev.commission.api.v1.RegisterStewardRequest;
 import dev.commission.api.v1.ReverseCommissionRequest;
 import dev.commission.api.v1.ReverseResult;
@@ -24,8 +31,11 @@ import dev.commission.api.v1.TransferPolicy;
 import dev.commission.api.v1.TransferResult;
 import dev.commission.api.v1.TransferStewardRequest;
 import io.grpc.Channel;
+import java.time.Duration;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * A typed client for the commission and ranking services. It takes a {@link Channel}; whoever
@@ -35,6 +45,9 @@ import java.util.concurrent.TimeUnit;
 public final class CommissionClient {
     private final CommissionServiceGrpc.CommissionServiceBlockingStub commission;
     private final RankingServiceGrpc.RankingServiceBlockingStub ranking;
+    /** The deadline of Reconcile and RebuildRankings, which work through a whole campaign. */
+    public static final Duration AUDIT_DEADLINE = Duration.ofHours(6);
+
     private final long deadlineMillis;
 
     public CommissionClient(Channel channel) {
@@ -54,6 +67,37 @@ public final class CommissionClient {
 
     public RankingServiceGrpc.RankingServiceBlockingStub ranking() {
         return ranking.withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Reconcile through its streaming variant, handing each progress message to {@code progress},
+     * with a deadline of {@link #AUDIT_DEADLINE}: a campaign of millions of orders takes minutes.
+     */
+    public ReconcileReport reconcile(String campaignId, Consumer<AuditProgress> progress) {
+        Iterator<ReconcileProgress> stream = commission.withDeadlineAfter(AUDIT_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+                .reconcileWithProgress(ReconcileRequest.newBuilder().setCampaignId(campaignId).build());
+        while (stream.hasNext()) {
+            ReconcileProgress next = stream.next();
+            if (next.hasReport()) {
+                return next.getReport();
+            }
+            progress.accept(next.getProgress());
+        }
+        throw new IllegalStateException("Reconcile ended without a report");
+    }
+
+    /** RebuildRankings through its streaming variant; see {@link #reconcile(String, Consumer)}. */
+    public RebuildRankingsResult rebuildRankings(String campaignId, Consumer<AuditProgress> progress) {
+        Iterator<RebuildRankingsProgress> stream = commission.withDeadlineAfter(AUDIT_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+                .rebuildRankingsWithProgress(RebuildRankingsRequest.newBuilder().setCampaignId(campaignId).build());
+        while (stream.hasNext()) {
+            RebuildRankingsProgress next = stream.next();
+            if (next.hasResult()) {
+                return next.getResult();
+            }
+            progress.accept(next.getProgress());
+        }
+        throw new IllegalStateException("RebuildRankings ended without a result");
     }
 
     public Campaign createCampaign(String campaignId, String name, CommissionRule rule, TransferPolicy policy) {

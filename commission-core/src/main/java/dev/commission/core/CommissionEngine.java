@@ -7,6 +7,7 @@ import dev.commission.core.campaign.CommissionRule;
 import dev.commission.core.campaign.CreateCampaign;
 import dev.commission.core.campaign.CreateCampaignStrategy;
 import dev.commission.core.campaign.TransferPolicy;
+import dev.commission.core.ledger.AuditControl;
 import dev.commission.core.ledger.LedgerBook;
 import dev.commission.core.ledger.LedgerPage;
 import dev.commission.core.ledger.RebuildResult;
@@ -183,13 +184,23 @@ public final class CommissionEngine {
     }
 
     public CompletionStage<ReconcileReport> reconcile(String campaignId) {
+        return reconcile(campaignId, AuditControl.NONE);
+    }
+
+    /** Checks every invariant of a campaign, in slices; {@code control} follows and can stop it. */
+    public CompletionStage<ReconcileReport> reconcile(String campaignId, AuditControl control) {
         return validated(() -> new Validator().id("campaign_id", campaignId).throwIfInvalid(),
-                () -> ledger.reconcile(new CampaignKeys(campaignId)));
+                () -> ledger.reconcile(new CampaignKeys(campaignId), control));
     }
 
     public CompletionStage<RebuildResult> rebuildRankings(String campaignId) {
+        return rebuildRankings(campaignId, AuditControl.NONE);
+    }
+
+    /** Sets every derived figure of a campaign right from its ledger, in slices; {@code control} follows and can stop it. */
+    public CompletionStage<RebuildResult> rebuildRankings(String campaignId, AuditControl control) {
         return validated(() -> new Validator().id("campaign_id", campaignId).throwIfInvalid(),
-                () -> ledger.rebuild(new CampaignKeys(campaignId)));
+                () -> ledger.rebuild(new CampaignKeys(campaignId), control));
     }
 
     private CompletableFuture<Map<String, String>> readHash(String key) {

@@ -1,7 +1,9 @@
 package dev.commission.core.ledger;
 
 import dev.commission.core.campaign.TransferPolicy;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -38,6 +40,11 @@ public final class LedgerReplay {
     private final Set<String> regionsEverPlaced = new TreeSet<>();
     private final Map<String, Set<String>> pairsEverPlaced = new TreeMap<>();
     private final Map<String, Long> orderCommission = new TreeMap<>();
+    /** Current members of each group, region and (region, group) pair: {@code g:}, {@code r:}, {@code rg:} fields. */
+    private final Map<String, Long> placementCounts = new TreeMap<>();
+    private long earned;
+    private long sales;
+    private long orders;
     private long entriesReplayed;
     private String lastEntryId = "";
 
@@ -77,10 +84,17 @@ public final class LedgerReplay {
                 place(steward, entry.regionId(), entry.groupId());
             }
             case "settle" -> {
-                steward.sales = Math.addExact(steward.sales, number(fields, "paid"));
+                long paid = number(fields, "paid");
+                steward.sales = Math.addExact(steward.sales, paid);
+                sales = Math.addExact(sales, paid);
                 steward.orders++;
+                orders++;
             }
-            case "reverse" -> steward.sales = Math.subtractExact(steward.sales, number(fields, "amount"));
+            case "reverse" -> {
+                long amount = number(fields, "amount");
+                steward.sales = Math.subtractExact(steward.sales, amount);
+                sales = Math.subtractExact(sales, amount);
+            }
             default -> {
                 // adjust, and any movement this replay does not know beyond its delta
             }
@@ -91,6 +105,7 @@ public final class LedgerReplay {
         }
         long delta = entry.deltaFen();
         steward.earned = Math.addExact(steward.earned, delta);
+        earned = Math.addExact(earned, delta);
         credit(entry.regionId(), entry.groupId(), delta);
         String order = fields.get("order");
         if (order != null && !order.isEmpty()) {
@@ -99,12 +114,24 @@ public final class LedgerReplay {
     }
 
     private void place(Steward steward, String regionId, String groupId) {
+        if (steward.regionId != null) {
+            count(steward.regionId, steward.groupId, -1);
+        }
+        count(regionId, groupId, 1);
         steward.regionId = regionId;
         steward.groupId = groupId;
         regionsEverPlaced.add(regionId);
         groupsEverPlaced.add(groupId);
         pairsEverPlaced.computeIfAbsent(regionId, r -> new TreeSet<>()).add(groupId);
         credit(regionId, groupId, 0);
+    }
+
+    private void count(String regionId, String groupId, long change) {
+        for (String field : List.of("g:" + groupId, "r:" + regionId, "rg:" + regionId + ":" + groupId)) {
+            if (placementCounts.merge(field, change, Long::sum) == 0) {
+                placementCounts.remove(field);
+            }
+        }
     }
 
     private void credit(String regionId, String groupId, long fen) {
@@ -134,15 +161,64 @@ public final class LedgerReplay {
     }
 
     public Totals totals() {
-        long earned = 0;
-        long sales = 0;
-        long orders = 0;
-        for (Steward s : stewards.values()) {
-            earned = Math.addExact(earned, s.earned);
-            sales = Math.addExact(sales, s.sales);
-            orders = Math.addExact(orders, s.orders);
-        }
         return new Totals(earned, sales, orders);
+    }
+
+    /** What the ledger says of one steward, or null when it never names it. */
+    public StewardState steward(String stewardId) {
+        Steward s = stewards.get(stewardId);
+        return s == null ? null : s.state();
+    }
+
+    /** Every steward id the ledger names, in id order. */
+    public List<String> stewardIds() {
+        return new ArrayList<>(stewards.keySet());
+    }
+
+    /** Every order number the ledger names, in order-number order. */
+    public List<String> orderNos() {
+        return new ArrayList<>(orderCommission.keySet());
+    }
+
+    /** Every region and every group the ledger names. */
+    public Set<String> regionIds() {
+        return Collections.unmodifiableSet(regionCredit.keySet());
+    }
+
+    public Set<String> groupIds() {
+        return Collections.unmodifiableSet(groupCredit.keySet());
+    }
+
+    /** A group's score in {@code rank:groups}, or null when the policy does not list it now. */
+    public Long groupScore(String groupId) {
+        boolean listed = policy == TransferPolicy.STAY ? groupsEverPlaced.contains(groupId)
+                : placementCounts.containsKey("g:" + groupId);
+        return listed ? groupCredit.getOrDefault(groupId, 0L) : null;
+    }
+
+    /** A region's score in {@code rank:regions}, or null when the policy does not list it now. */
+    public Long regionScore(String regionId) {
+        boolean listed = policy == TransferPolicy.STAY ? regionsEverPlaced.contains(regionId)
+                : placementCounts.containsKey("r:" + regionId);
+        return listed ? regionCredit.getOrDefault(regionId, 0L) : null;
+    }
+
+    /** A group's score in {@code rank:region-groups:<r>}, or null when the policy does not list it there now. */
+    public Long regionGroupScore(String regionId, String groupId) {
+        boolean listed = policy == TransferPolicy.STAY
+                ? pairsEverPlaced.getOrDefault(regionId, Set.of()).contains(groupId)
+                : placementCounts.containsKey("rg:" + regionId + ":" + groupId);
+        return listed ? pairCredit.getOrDefault(regionId, Map.of()).getOrDefault(groupId, 0L) : null;
+    }
+
+    /** A field of the {@code placements} hash ({@code g:<g>}, {@code r:<r>}, {@code rg:<r>:<g>}); 0 when absent. */
+    public long placementCount(String field) {
+        return placementCounts.getOrDefault(field, 0L);
+    }
+
+    /** An order's commission (Σ delta of its entries), or null when the ledger never names it. */
+    public Long orderCommission(String orderNo) {
+        return orderCommission.get(orderNo);
     }
 
     /** An order's commission: Σ delta of its settle and reverse entries. */
@@ -215,13 +291,7 @@ public final class LedgerReplay {
 
     /** The {@code placements} hash: current member counts {@code g:<g>}, {@code r:<r>}, {@code rg:<r>:<g>}. */
     public Map<String, Long> placementCounts() {
-        Map<String, Long> out = new TreeMap<>();
-        for (Steward s : stewards.values()) {
-            out.merge("g:" + s.groupId, 1L, Long::sum);
-            out.merge("r:" + s.regionId, 1L, Long::sum);
-            out.merge("rg:" + s.regionId + ":" + s.groupId, 1L, Long::sum);
-        }
-        return out;
+        return Collections.unmodifiableMap(placementCounts);
     }
 
     private Set<String> currentGroups() {

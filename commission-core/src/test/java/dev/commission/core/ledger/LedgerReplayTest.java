@@ -26,7 +26,7 @@ class LedgerReplayTest {
             fields.put(extra[i], extra[i + 1]);
         }
         fields.put("ts", "1700000000000");
-        ledger.add(LedgerSnapshot.entry((ledger.size() + 1) + "-0", fields));
+        ledger.add(LedgerEntries.entry((ledger.size() + 1) + "-0", fields));
     }
 
     private void register(String steward, String region, String group) {

@@ -4,6 +4,7 @@ import static dev.commission.server.status.Replies.unary;
 
 import dev.commission.api.v1.AdjustCommissionRequest;
 import dev.commission.api.v1.AdjustResult;
+import dev.commission.api.v1.AuditProgress;
 import dev.commission.api.v1.Campaign;
 import dev.commission.api.v1.CloseCampaignRequest;
 import dev.commission.api.v1.CommissionServiceGrpc;
@@ -14,8 +15,10 @@ import dev.commission.api.v1.GetStewardRequest;
 import dev.commission.api.v1.LedgerPage;
 import dev.commission.api.v1.ListLedgerRequest;
 import dev.commission.api.v1.Order;
+import dev.commission.api.v1.RebuildRankingsProgress;
 import dev.commission.api.v1.RebuildRankingsRequest;
 import dev.commission.api.v1.RebuildRankingsResult;
+import dev.commission.api.v1.ReconcileProgress;
 import dev.commission.api.v1.ReconcileReport;
 import dev.commission.api.v1.ReconcileRequest;
 import dev.commission.api.v1.RegisterStewardRequest;
@@ -27,7 +30,11 @@ import dev.commission.api.v1.Steward;
 import dev.commission.api.v1.TransferResult;
 import dev.commission.api.v1.TransferStewardRequest;
 import dev.commission.core.CommissionEngine;
+import dev.commission.core.ledger.AuditControl;
 import io.grpc.stub.StreamObserver;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * CommissionService over the core's {@link CommissionEngine}: each call maps its request, starts
@@ -107,13 +114,48 @@ public final class CommissionGrpcService extends CommissionServiceGrpc.Commissio
 
     @Override
     public void reconcile(ReconcileRequest request, StreamObserver<ReconcileReport> observer) {
-        unary("Reconcile", () -> engine.reconcile(request.getCampaignId()), CommissionMapper::reconcileReport,
+        AuditCalls control = AuditCalls.logged("Reconcile", request.getCampaignId());
+        unary("Reconcile", () -> engine.reconcile(request.getCampaignId(), control), CommissionMapper::reconcileReport,
                 observer);
     }
 
     @Override
+    public void reconcileWithProgress(ReconcileRequest request, StreamObserver<ReconcileProgress> observer) {
+        withProgress("ReconcileWithProgress", request.getCampaignId(), engine::reconcile,
+                p -> ReconcileProgress.newBuilder().setProgress(p).build(),
+                r -> ReconcileProgress.newBuilder().setReport(CommissionMapper.reconcileReport(r)).build(), observer);
+    }
+
+    @Override
     public void rebuildRankings(RebuildRankingsRequest request, StreamObserver<RebuildRankingsResult> observer) {
-        unary("RebuildRankings", () -> engine.rebuildRankings(request.getCampaignId()),
+        AuditCalls control = AuditCalls.logged("RebuildRankings", request.getCampaignId());
+        unary("RebuildRankings", () -> engine.rebuildRankings(request.getCampaignId(), control),
                 CommissionMapper::rebuildResult, observer);
+    }
+
+    @Override
+    public void rebuildRankingsWithProgress(RebuildRankingsRequest request,
+                                            StreamObserver<RebuildRankingsProgress> observer) {
+        withProgress("RebuildRankingsWithProgress", request.getCampaignId(), engine::rebuildRankings,
+                p -> RebuildRankingsProgress.newBuilder().setProgress(p).build(),
+                r -> RebuildRankingsProgress.newBuilder().setResult(CommissionMapper.rebuildResult(r)).build(), observer);
+    }
+
+    /**
+     * A long audit as a stream: progress messages about once a second, then the result. The
+     * audit's one thread sends them all, the last one too, so they never interleave.
+     */
+    private static <T, M> void withProgress(String operation, String campaignId,
+                                            BiFunction<String, AuditControl, CompletionStage<T>> audit,
+                                            Function<AuditProgress, M> progress, Function<T, M> last,
+                                            StreamObserver<M> observer) {
+        AuditCalls control = AuditCalls.streamed(operation, campaignId, p -> {
+            try {
+                observer.onNext(progress.apply(CommissionMapper.auditProgress(p)));
+            } catch (RuntimeException e) {
+                // the caller went away; the audit sees the cancellation at its next slice
+            }
+        });
+        unary(operation, () -> audit.apply(campaignId, control), last, observer);
     }
 }

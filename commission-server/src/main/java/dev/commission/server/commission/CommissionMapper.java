@@ -2,6 +2,7 @@ package dev.commission.server.commission;
 
 import dev.commission.api.v1.AdjustCommissionRequest;
 import dev.commission.api.v1.AdjustResult;
+import dev.commission.api.v1.AuditProgress;
 import dev.commission.api.v1.Campaign;
 import dev.commission.api.v1.CampaignStatus;
 import dev.commission.api.v1.CommissionRule;
@@ -275,6 +276,16 @@ final class CommissionMapper {
         return RebuildRankingsResult.newBuilder()
                 .setEntriesReplayed(result.entriesReplayed())
                 .setLedgerLastId(text(result.ledgerLastId()))
+                .setFiguresRepaired(result.figuresRepaired())
+                .build();
+    }
+
+    static AuditProgress auditProgress(dev.commission.core.ledger.AuditProgress progress) {
+        return AuditProgress.newBuilder()
+                .setPhase(text(progress.phase()))
+                .setDone(progress.done())
+                .setTotal(progress.total())
+                .setLedgerPosition(text(progress.ledgerPosition()))
                 .build();
     }
 

@@ -15,6 +15,7 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
 import java.util.UUID;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -68,6 +69,10 @@ public final class StatusMapper {
         Throwable cause = unwrap(failure);
         if (cause instanceof CommissionException refusal) {
             return refusal(refusal);
+        }
+        if (cause instanceof CancellationException) {
+            // the caller went away (cancelled, or its deadline passed) and the work stopped: nothing to report
+            return status(Code.CANCELLED, "cancelled", errorInfo("CANCELLED"));
         }
         if (isRedisUnavailable(cause)) {
             logOutage(operation, cause);

@@ -24,8 +24,10 @@ import dev.commission.api.v1.ListLedgerRequest;
 import dev.commission.api.v1.Order;
 import dev.commission.api.v1.OrderLine;
 import dev.commission.api.v1.Outcome;
+import dev.commission.api.v1.RebuildRankingsProgress;
 import dev.commission.api.v1.RebuildRankingsRequest;
 import dev.commission.api.v1.RebuildRankingsResult;
+import dev.commission.api.v1.ReconcileProgress;
 import dev.commission.api.v1.ReconcileReport;
 import dev.commission.api.v1.ReconcileRequest;
 import dev.commission.api.v1.RefundLines;
@@ -46,6 +48,7 @@ import dev.commission.core.testing.RedisExtension;
 import dev.commission.server.testing.InProcessServer;
 import io.grpc.Status.Code;
 import io.grpc.StatusRuntimeException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -518,6 +521,29 @@ class CommissionGrpcServiceTest {
         assertEquals(2, result.getEntriesReplayed());
         assertFalse(result.getLedgerLastId().isEmpty());
         assertEquals(1_000, steward("c1", "s1").getEarnedFen());
+    }
+
+    @Test
+    void theStreamingVariantsEndWithTheReportAndTheResult() {
+        rateCampaign("c1", 1_000);
+        register("c1", "s1", "r1", "g1");
+        settle("c1", "o1", "s1", 10_000);
+        RedisExtension.redisson().getScoredSortedSet(new CampaignKeys("c1").rankGroups(), StringCodec.INSTANCE)
+                .addScore("g1", 3);
+
+        List<ReconcileProgress> reconcile = new ArrayList<>();
+        commission.reconcileWithProgress(ReconcileRequest.newBuilder().setCampaignId("c1").build()).forEachRemaining(reconcile::add);
+        List<RebuildRankingsProgress> rebuild = new ArrayList<>();
+        commission.rebuildRankingsWithProgress(RebuildRankingsRequest.newBuilder().setCampaignId("c1").build())
+                .forEachRemaining(rebuild::add);
+
+        ReconcileReport report = reconcile.get(reconcile.size() - 1).getReport();
+        assertFalse(report.getClean());
+        assertTrue(reconcile.subList(0, reconcile.size() - 1).stream().allMatch(ReconcileProgress::hasProgress));
+        RebuildRankingsResult result = rebuild.get(rebuild.size() - 1).getResult();
+        assertEquals(1, result.getFiguresRepaired());
+        assertEquals(2, result.getEntriesReplayed());
+        assertTrue(commission.reconcile(ReconcileRequest.newBuilder().setCampaignId("c1").build()).getClean());
     }
 
     // ---- unexpected failures
