@@ -17,6 +17,9 @@ import dev.commission.core.order.OrderLine;
 import dev.commission.core.order.Outcome;
 import dev.commission.core.order.ReverseCommission;
 import dev.commission.core.order.SettleCommission;
+import dev.commission.core.testing.CampaignSnapshot;
+import dev.commission.core.testing.EventRecorder;
+import dev.commission.core.testing.EventRecorder.Event;
 import dev.commission.core.testing.RedisExtension;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -111,6 +114,46 @@ class TransferTest {
         assertEquals(100, replay.movedFen());
         refused(Reason.TRANSFER_CONFLICT, () -> transfer("s1", "t1", "r2", "g9"));
         assertEquals("g3", await(engine().getSteward("c1", "s1")).groupId());
+    }
+
+    @Test
+    void aTransferToTheCurrentPlacementMovesJournalsAndAnnouncesNothing() {
+        campaign("c1", CommissionRule.rate(1000, 0), TransferPolicy.FOLLOW);
+        steward("c1", "s1", "r1", "g1");
+        settle("c1", "o1", "s1", 1_000);
+        CampaignSnapshot before = CampaignSnapshot.of(RedisExtension.redisson(), "c1");
+        List<Event> published;
+        TransferResult result;
+        try (EventRecorder events = new EventRecorder(RedisExtension.port())) {
+            result = transfer("s1", "t1", "r1", "g1");
+            published = events.drain();
+        }
+
+        assertEquals(Outcome.APPLIED, result.outcome());
+        assertEquals(List.of("r1", "g1", "r1", "g1", 0L), List.of(result.fromRegionId(), result.fromGroupId(),
+                result.toRegionId(), result.toGroupId(), result.movedFen()));
+        // Only the idempotency record is written: no ledger entry, no ranking, no steward version.
+        assertEquals(List.of("added " + keys.transfers()),
+                before.differences(CampaignSnapshot.of(RedisExtension.redisson(), "c1")));
+        assertEquals(List.of(), published);
+    }
+
+    @Test
+    void aTransferThatMovedNothingIsStillJudgedAgainstWhatWasAsked() {
+        campaign("c1", CommissionRule.rate(1000, 0), TransferPolicy.FOLLOW);
+        steward("c1", "s1", "r1", "g1");
+        settle("c1", "o1", "s1", 1_000);
+        transfer("s1", "t1", "r1", "g1");
+
+        assertEquals(Outcome.DUPLICATE, transfer("s1", "t1", "r1", "g1").outcome());
+        refused(Reason.TRANSFER_CONFLICT, () -> transfer("s1", "t1", "r2", "g2"));
+        transfer("s1", "t2", "r2", "g2");
+        TransferResult replay = transfer("s1", "t1", "r1", "g1");
+
+        assertEquals(Outcome.DUPLICATE, replay.outcome());
+        assertEquals(0, replay.movedFen());
+        assertEquals("g2", await(engine().getSteward("c1", "s1")).groupId());
+        assertEquals(100.0, score(keys.rankGroups(), "g2"));
     }
 
     @Test
