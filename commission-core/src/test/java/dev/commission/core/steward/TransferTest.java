@@ -11,8 +11,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.commission.core.CampaignKeys;
 import dev.commission.core.Reason;
+import dev.commission.core.Validator;
 import dev.commission.core.campaign.CommissionRule;
 import dev.commission.core.campaign.TransferPolicy;
+import dev.commission.core.order.AdjustCommission;
+import dev.commission.core.order.AdjustStrategy;
 import dev.commission.core.order.OrderLine;
 import dev.commission.core.order.Outcome;
 import dev.commission.core.order.ReverseCommission;
@@ -154,6 +157,27 @@ class TransferTest {
         assertEquals(0, replay.movedFen());
         assertEquals("g2", await(engine().getSteward("c1", "s1")).groupId());
         assertEquals(100.0, score(keys.rankGroups(), "g2"));
+    }
+
+    @Test
+    void aTransferIsNeverAnOverflowSinceTheCampaignTotalBoundsWhatMoves() {
+        long limit = Validator.MAX_TOTAL_FEN;
+        campaign("c1", CommissionRule.rate(1000, 0), TransferPolicy.FOLLOW);
+        steward("c1", "s1", "r1", "g1");
+        steward("c1", "s2", "r1", "g2");
+        // One script call for what ~900,000 requests of 10^10 fen would add up to.
+        await(engine().registry().runner().execute(new AdjustStrategy(),
+                new AdjustCommission("c1", "seed", "s1", limit - 2, "seed")));
+        await(engine().adjust(new AdjustCommission("c1", "a1", "s2", 1, "bonus")));
+
+        // Neither staying put nor a move within the region adds what moves to a total it stays in.
+        TransferResult stay = transfer("s1", "t0", "r1", "g1");
+        TransferResult move = transfer("s1", "t1", "r1", "g2");
+
+        assertEquals(Outcome.APPLIED, stay.outcome());
+        assertEquals(Outcome.APPLIED, move.outcome());
+        assertEquals(limit - 2, move.movedFen());
+        assertEquals((double) (limit - 1), score(keys.rankGroups(), "g2"));
     }
 
     @Test
