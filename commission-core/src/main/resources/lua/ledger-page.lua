@@ -1,3 +1,4 @@
+#!lua flags=no-writes
 -- ledger-page.lua: one page of a campaign's journal, oldest first. Read-only.
 --
 -- KEYS[1] campaign hash  cms:{c:<id>}:campaign

@@ -1,7 +1,8 @@
+#!lua flags=no-writes
 -- ranking-page: one page of one ranking, read-only.
 --
 -- KEYS[1]  cms:{c:<id>}:campaign   campaign hash (must exist)
--- KEYS[2]  the scope's sorted set  member -> net commission, fen
+-- KEYS[2]  cms:{c:<id>}:rank:<scope>  the scope's sorted set: member -> net commission, fen
 -- KEYS[3]  cms:{c:<id>}:names      steward id -> name (read only when ARGV[3] is '1')
 -- ARGV[1]  offset                  0-based position of the first entry in the ranking order
 -- ARGV[2]  limit                   how many entries at most (>= 1)

@@ -179,12 +179,16 @@ local function leave(steward_id, region, group, follow)
 end
 
 -- Checks phase helper for a move: would the commission that moves fit its new group and region?
+-- A group or region the steward stays in (a move within a region, or to the same group id in
+-- another region) keeps what moves, so only `extra` is added to it.
 local function check_move(steward, to_region, to_group, follow, extra)
   local moved = follow and num(steward.earned) or 0
   local delta = moved + (extra or 0)
-  if not fits(zscore(key('rank:groups'), to_group) + delta)
+  local into_group = (steward.group == to_group and 0 or moved) + (extra or 0)
+  local into_region = (steward.region == to_region and 0 or moved) + (extra or 0)
+  if not fits(zscore(key('rank:groups'), to_group) + into_group)
       or not fits(zscore(key('rank:region-groups:' .. to_region), to_group) + delta)
-      or not fits(zscore(key('rank:regions'), to_region) + delta) then
+      or not fits(zscore(key('rank:regions'), to_region) + into_region) then
     return {'TOTAL_OVERFLOW', 'a total would reach 2^53 fen'}
   end
   return nil

@@ -1,3 +1,4 @@
+#!lua flags=no-writes
 -- standing: a steward's place in the campaign, its region and its group, read-only.
 --
 -- KEYS[1]  cms:{c:<id>}:campaign        campaign hash (must exist)

@@ -22,14 +22,20 @@ if refusal then
 end
 local follow = campaign.policy ~= 'STAY'
 local from_region, from_group = steward.region, steward.group
-refusal = check_move(steward, to_region, to_group, follow, 0)
-if refusal then
-  return refusal
+-- A transfer to where the steward already is moves nothing, so it is neither checked for room
+-- nor journaled nor announced. Its idempotency record is still kept: a replay after a later move
+-- answers DUPLICATE instead of moving the steward back.
+local staying = from_region == to_region and from_group == to_group
+if not staying then
+  refusal = check_move(steward, to_region, to_group, follow, 0)
+  if refusal then
+    return refusal
+  end
+  touch_placement(from_region, from_group)
 end
-touch_placement(from_region, from_group)
 -- checks done; writes
 local moved = 0
-if from_region ~= to_region or from_group ~= to_group then
+if not staying then
   moved = move(steward_id, steward, to_region, to_group, follow, transfer_id)
   publish(scopes_of_steward(from_region, from_group), scopes_of_group(from_region),
       scopes_of_steward(to_region, to_group), scopes_of_group(to_region))

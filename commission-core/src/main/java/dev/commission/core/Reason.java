@@ -2,14 +2,16 @@ package dev.commission.core;
 
 /**
  * Why an operation was refused. The Lua scripts answer with these exact words as the first
- * element of their reply; the server maps each to one gRPC status code.
+ * element of their reply (those whose {@link #source()} is {@link Source#SCRIPT}); the server
+ * maps each to one gRPC status code.
  */
 public enum Reason {
-    /** Bad input: see the field violations. */
-    INVALID_ARGUMENT(Kind.INVALID),
+    /** Bad input: see the field violations. Found in Java, before any script runs. */
+    INVALID_ARGUMENT(Kind.INVALID, Source.ENGINE),
     CAMPAIGN_NOT_FOUND(Kind.NOT_FOUND),
     STEWARD_NOT_FOUND(Kind.NOT_FOUND),
-    ORDER_NOT_FOUND(Kind.NOT_FOUND),
+    /** Found by {@code GetOrder}, which reads the order hash directly. */
+    ORDER_NOT_FOUND(Kind.NOT_FOUND, Source.ENGINE),
     /** The campaign id exists with a different definition. */
     CAMPAIGN_CONFLICT(Kind.CONFLICT),
     /** The steward exists with a different name or placement. */
@@ -35,13 +37,26 @@ public enum Reason {
     /** The family of a reason; the server maps each family to one status code. */
     public enum Kind { INVALID, NOT_FOUND, CONFLICT, PRECONDITION, ABORTED }
 
+    /** Who finds it: a script's reply, or the engine's Java code (never a script). */
+    public enum Source { SCRIPT, ENGINE }
+
     private final Kind kind;
+    private final Source source;
 
     Reason(Kind kind) {
+        this(kind, Source.SCRIPT);
+    }
+
+    Reason(Kind kind, Source source) {
         this.kind = kind;
+        this.source = source;
     }
 
     public Kind kind() {
         return kind;
+    }
+
+    public Source source() {
+        return source;
     }
 }

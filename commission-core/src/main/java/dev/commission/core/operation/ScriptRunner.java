@@ -20,8 +20,11 @@ import org.redisson.client.codec.StringCodec;
  * or a failover) it is loaded on the node that owns the key and the call is retried once.
  */
 public final class ScriptRunner {
-    /** Status words of a reply that succeeded; any other word that is no {@link Reason} is a bug. */
-    private static final Set<String> OK_WORDS = Set.of("APPLIED", "DUPLICATE", "OK");
+    /**
+     * Status words of a reply that succeeded; any other word that is no {@link Reason} a script may
+     * answer ({@link Reason.Source#SCRIPT}) is a bug.
+     */
+    static final Set<String> OK_WORDS = Set.of("APPLIED", "DUPLICATE", "OK");
     private final RScript rscript;
     private final Map<String, LuaScript> scripts = new ConcurrentHashMap<>();
 
@@ -94,7 +97,7 @@ public final class ScriptRunner {
 
     private static Reason refusal(String status) {
         for (Reason reason : Reason.values()) {
-            if (reason.name().equals(status)) {
+            if (reason.source() == Reason.Source.SCRIPT && reason.name().equals(status)) {
                 return reason;
             }
         }

@@ -11,12 +11,18 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.commission.core.CampaignKeys;
 import dev.commission.core.Reason;
+import dev.commission.core.Validator;
 import dev.commission.core.campaign.CommissionRule;
 import dev.commission.core.campaign.TransferPolicy;
+import dev.commission.core.order.AdjustCommission;
+import dev.commission.core.order.AdjustStrategy;
 import dev.commission.core.order.OrderLine;
 import dev.commission.core.order.Outcome;
 import dev.commission.core.order.ReverseCommission;
 import dev.commission.core.order.SettleCommission;
+import dev.commission.core.testing.CampaignSnapshot;
+import dev.commission.core.testing.EventRecorder;
+import dev.commission.core.testing.EventRecorder.Event;
 import dev.commission.core.testing.RedisExtension;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -111,6 +117,67 @@ class TransferTest {
         assertEquals(100, replay.movedFen());
         refused(Reason.TRANSFER_CONFLICT, () -> transfer("s1", "t1", "r2", "g9"));
         assertEquals("g3", await(engine().getSteward("c1", "s1")).groupId());
+    }
+
+    @Test
+    void aTransferToTheCurrentPlacementMovesJournalsAndAnnouncesNothing() {
+        campaign("c1", CommissionRule.rate(1000, 0), TransferPolicy.FOLLOW);
+        steward("c1", "s1", "r1", "g1");
+        settle("c1", "o1", "s1", 1_000);
+        CampaignSnapshot before = CampaignSnapshot.of(RedisExtension.redisson(), "c1");
+        List<Event> published;
+        TransferResult result;
+        try (EventRecorder events = new EventRecorder(RedisExtension.port())) {
+            result = transfer("s1", "t1", "r1", "g1");
+            published = events.drain();
+        }
+
+        assertEquals(Outcome.APPLIED, result.outcome());
+        assertEquals(List.of("r1", "g1", "r1", "g1", 0L), List.of(result.fromRegionId(), result.fromGroupId(),
+                result.toRegionId(), result.toGroupId(), result.movedFen()));
+        // Only the idempotency record is written: no ledger entry, no ranking, no steward version.
+        assertEquals(List.of("added " + keys.transfers()),
+                before.differences(CampaignSnapshot.of(RedisExtension.redisson(), "c1")));
+        assertEquals(List.of(), published);
+    }
+
+    @Test
+    void aTransferThatMovedNothingIsStillJudgedAgainstWhatWasAsked() {
+        campaign("c1", CommissionRule.rate(1000, 0), TransferPolicy.FOLLOW);
+        steward("c1", "s1", "r1", "g1");
+        settle("c1", "o1", "s1", 1_000);
+        transfer("s1", "t1", "r1", "g1");
+
+        assertEquals(Outcome.DUPLICATE, transfer("s1", "t1", "r1", "g1").outcome());
+        refused(Reason.TRANSFER_CONFLICT, () -> transfer("s1", "t1", "r2", "g2"));
+        transfer("s1", "t2", "r2", "g2");
+        TransferResult replay = transfer("s1", "t1", "r1", "g1");
+
+        assertEquals(Outcome.DUPLICATE, replay.outcome());
+        assertEquals(0, replay.movedFen());
+        assertEquals("g2", await(engine().getSteward("c1", "s1")).groupId());
+        assertEquals(100.0, score(keys.rankGroups(), "g2"));
+    }
+
+    @Test
+    void aTransferIsNeverAnOverflowSinceTheCampaignTotalBoundsWhatMoves() {
+        long limit = Validator.MAX_TOTAL_FEN;
+        campaign("c1", CommissionRule.rate(1000, 0), TransferPolicy.FOLLOW);
+        steward("c1", "s1", "r1", "g1");
+        steward("c1", "s2", "r1", "g2");
+        // One script call for what ~900,000 requests of 10^10 fen would add up to.
+        await(engine().registry().runner().execute(new AdjustStrategy(),
+                new AdjustCommission("c1", "seed", "s1", limit - 2, "seed")));
+        await(engine().adjust(new AdjustCommission("c1", "a1", "s2", 1, "bonus")));
+
+        // Neither staying put nor a move within the region adds what moves to a total it stays in.
+        TransferResult stay = transfer("s1", "t0", "r1", "g1");
+        TransferResult move = transfer("s1", "t1", "r1", "g2");
+
+        assertEquals(Outcome.APPLIED, stay.outcome());
+        assertEquals(Outcome.APPLIED, move.outcome());
+        assertEquals(limit - 2, move.movedFen());
+        assertEquals((double) (limit - 1), score(keys.rankGroups(), "g2"));
     }
 
     @Test

@@ -229,6 +229,11 @@ public final class EmbeddedCluster implements AutoCloseable {
         private final OutputStream out;
         private final InputStream in;
 
+        /** A connection to a redis-server on a loopback port, e.g. {@link RedisExtension#port()}. */
+        public static Connection open(int port) {
+            return new Connection(-1, port);
+        }
+
         private Connection(int node, int port) {
             this.name = "node " + node + " (:" + port + ")";
             try {
@@ -258,6 +263,16 @@ public final class EmbeddedCluster implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException(name + ": " + String.join(" ", args), e);
             }
+        }
+
+        /** Waits for replies without a time limit, for a MONITOR or subscription stream that may idle. */
+        public Connection streaming() {
+            try {
+                socket.setSoTimeout(0);
+            } catch (IOException e) {
+                throw new UncheckedIOException(name, e);
+            }
+            return this;
         }
 
         /** The next reply without sending anything (after MONITOR). */
