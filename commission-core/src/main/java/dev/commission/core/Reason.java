@@ -31,8 +31,8 @@ public enum Reason {
     REFUND_EXCEEDS_PAID(Kind.PRECONDITION),
     /** A total would reach 2^53, beyond what Lua numbers and sorted-set scores hold exactly. */
     TOTAL_OVERFLOW(Kind.PRECONDITION),
-    /** The ledger moved while a rebuild was computed; the caller may retry. */
-    LEDGER_MOVED(Kind.ABORTED);
+    /** Figures kept moving faster than a rebuild could set them right; the caller may retry. */
+    LEDGER_MOVED(Kind.ABORTED, Source.ENGINE);
 
     /** The family of a reason; the server maps each family to one status code. */
     public enum Kind { INVALID, NOT_FOUND, CONFLICT, PRECONDITION, ABORTED }

@@ -15,6 +15,7 @@ import dev.commission.core.ranking.RankingScope;
 import dev.commission.core.ranking.RankingScope.Kind;
 import dev.commission.core.steward.RegisterSteward;
 import dev.commission.core.steward.TransferSteward;
+import dev.commission.core.testing.RedisExtension;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -23,14 +24,18 @@ import java.util.function.Supplier;
 /**
  * Every operation and every read of the engine, in the paths a script can take (registration on
  * the fly, a move with a settlement, refunds before and after settling, both transfer policies,
- * a transfer that moves nothing, rebuild, reconcile, close), on campaign {@code t1} (FOLLOW)
+ * a transfer that moves nothing, reconcile, a rebuild that repairs a lost ranking, close), on campaign {@code t1} (FOLLOW)
  * and {@code t2} (STAY). Contract tests run it step by step and watch what reaches Redis.
  */
 public final class EngineTour {
     public static final List<String> CAMPAIGNS = List.of("t1", "t2");
 
-    /** One call of the engine, named for the failure messages. */
-    public record Step(String name, Runnable action) {
+    /**
+     * One call of the engine, named for the failure messages; or, where {@code throughEngine} is
+     * false, a change made behind the engine's back for a rebuild to repair, which tests judging
+     * what the scripts do run but do not judge.
+     */
+    public record Step(String name, Runnable action, boolean throughEngine) {
     }
 
     private EngineTour() {
@@ -78,7 +83,12 @@ public final class EngineTour {
                 assertTrue(report.clean(), "reconcile " + c + ": " + report);
                 return report;
             })));
-            steps.add(step("rebuild " + c, () -> engine().rebuildRankings(c)));
+            steps.add(new Step("lose the group ranking " + c,
+                    () -> RedisExtension.redisson().getKeys().delete(new CampaignKeys(c).rankGroups()), false));
+            steps.add(step("rebuild " + c, () -> engine().rebuildRankings(c).thenApply(result -> {
+                assertTrue(result.figuresRepaired() > 0, "rebuild " + c + " repaired nothing");
+                return result;
+            })));
             steps.add(step("close " + c, () -> engine().closeCampaign(c)));
             steps.add(step("close again " + c, () -> engine().closeCampaign(c)));
             steps.add(step("refund o5 on the closed campaign " + c, () -> engine().reverse(
@@ -95,6 +105,6 @@ public final class EngineTour {
     }
 
     private static Step step(String name, Supplier<? extends CompletionStage<?>> call) {
-        return new Step(name, () -> await(call.get()));
+        return new Step(name, () -> await(call.get()), true);
     }
 }

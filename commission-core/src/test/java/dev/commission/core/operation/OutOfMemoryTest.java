@@ -85,6 +85,7 @@ class OutOfMemoryTest {
         reads.put("campaign", () -> engine().getCampaign("c1"));
         reads.put("steward", () -> engine().getSteward("c1", "s1"));
         reads.put("order", () -> engine().getOrder("c1", "o1"));
+        reads.put("reconcile", () -> engine().reconcile("c1"));
         Map<String, Object> answers = new LinkedHashMap<>();
         reads.forEach((name, read) -> answers.put(name, await(read.get())));
 
