@@ -25,6 +25,7 @@ import org.redisson.client.RedisNodeNotFoundException;
 import org.redisson.client.RedisOutOfMemoryException;
 import org.redisson.client.RedisReadonlyException;
 import org.redisson.client.RedisReconnectedException;
+import org.redisson.client.RedisResponseTimeoutException;
 import org.redisson.client.RedisRetryException;
 import org.redisson.client.RedisTimeoutException;
 import org.slf4j.Logger;
@@ -41,6 +42,11 @@ public final class StatusMapper {
     public static final String DOMAIN = "commission.dev";
     /** {@code ErrorInfo.reason} when Redis cannot be reached. */
     public static final String REDIS_UNAVAILABLE = "REDIS_UNAVAILABLE";
+    /**
+     * {@code ErrorInfo.reason} when Redis is reachable but did not answer in time: slow, not down.
+     * The command was sent once and may have run; a retry with the same key tells.
+     */
+    public static final String REDIS_TIMEOUT = "REDIS_TIMEOUT";
     /** {@code ErrorInfo.reason} of an unexpected failure. */
     public static final String INTERNAL = "INTERNAL";
 
@@ -69,8 +75,13 @@ public final class StatusMapper {
         if (cause instanceof CommissionException refusal) {
             return refusal(refusal);
         }
+        if (isRedisTimeout(cause)) {
+            logOutage(operation, "Redis did not answer in time", cause);
+            return status(Code.UNAVAILABLE, "Redis did not answer in time (slow, not down); the call may have been "
+                    + "applied: retry with the same key", errorInfo(REDIS_TIMEOUT));
+        }
         if (isRedisUnavailable(cause)) {
-            logOutage(operation, cause);
+            logOutage(operation, "Redis unavailable", cause);
             return status(Code.UNAVAILABLE, "Redis is unavailable; retry later", errorInfo(REDIS_UNAVAILABLE));
         }
         String incident = UUID.randomUUID().toString().substring(0, 8);
@@ -79,8 +90,12 @@ public final class StatusMapper {
                 errorInfo(INTERNAL));
     }
 
-    /** One line per outage every few seconds, not one per failed call. */
-    private static void logOutage(String operation, Throwable cause) {
+    /**
+     * One line per outage every few seconds, not one per failed call: the root cause's text, no
+     * stack trace (a throwable as the last argument would be taken for one, leaving the
+     * placeholder empty).
+     */
+    private static void logOutage(String operation, String what, Throwable cause) {
         Throwable root = cause;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
@@ -88,9 +103,9 @@ public final class StatusMapper {
         long now = System.nanoTime();
         long last = lastOutageLog.get();
         if (now - last >= OUTAGE_LOG_INTERVAL_NANOS && lastOutageLog.compareAndSet(last, now)) {
-            log.warn("{}: Redis unavailable: {}", operation, root);
+            log.warn("{}: {}: {}", operation, what, root.toString());
         } else {
-            log.debug("{}: Redis unavailable: {}", operation, root);
+            log.debug("{}: {}: {}", operation, what, root.toString());
         }
     }
 
@@ -101,6 +116,16 @@ public final class StatusMapper {
             cause = cause.getCause();
         }
         return cause;
+    }
+
+    /** Whether Redis took the command and did not answer within the response timeout. */
+    public static boolean isRedisTimeout(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof RedisResponseTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
