@@ -16,17 +16,20 @@ import org.redisson.client.codec.StringCodec;
  * @param writeTimeout  how long a script that may write waits for its reply
  * @param readTimeout   how long a read waits for its reply before it is sent again
  * @param readRetries   how many times a read is sent again after a timeout or a lost connection
- * @param retryInterval the pause before a read is sent again
+ * @param retryInterval the pause before a read is sent again, and how long one attempt of a read
+ *                      waits for a connection (a write waits {@code writeTimeout} for one)
  */
 public record RedisCallPolicy(Duration writeTimeout, Duration readTimeout, int readRetries, Duration retryInterval) {
     /**
      * Writes wait 5 s: longer than Redis's own routine stalls (a fork for a snapshot, an AOF
      * fsync it waits up to 2 s for, a pause of a few seconds), so a write Redis will answer gets
      * its answer instead of an unknown outcome; health has said NOT_SERVING for 4 s by then.
-     * Reads wait 2 s and go once more, so a read never waits much longer than a write.
+     * Reads wait 2 s and go once more 1 s later, so a read never waits much longer than a write.
+     * The interval is also how long one attempt of a read may wait for a connection from the pool
+     * (Redisson's rule); much less fails reads on a busy machine.
      */
     public static final RedisCallPolicy DEFAULT =
-            new RedisCallPolicy(Duration.ofSeconds(5), Duration.ofSeconds(2), 1, Duration.ofMillis(100));
+            new RedisCallPolicy(Duration.ofSeconds(5), Duration.ofSeconds(2), 1, Duration.ofSeconds(1));
 
     public RedisCallPolicy {
         if (writeTimeout.isNegative() || writeTimeout.isZero() || readTimeout.isNegative() || readTimeout.isZero()
