@@ -25,7 +25,6 @@ import org.redisson.client.RedisNodeNotFoundException;
 import org.redisson.client.RedisOutOfMemoryException;
 import org.redisson.client.RedisReadonlyException;
 import org.redisson.client.RedisReconnectedException;
-import org.redisson.client.RedisResponseTimeoutException;
 import org.redisson.client.RedisRetryException;
 import org.redisson.client.RedisTimeoutException;
 import org.slf4j.Logger;
@@ -118,10 +117,13 @@ public final class StatusMapper {
         return cause;
     }
 
-    /** Whether Redis took the command and did not answer within the response timeout. */
+    /**
+     * Whether Redis did not answer in time: no reply within the response timeout, or (a symptom of
+     * the same slowness) no pooled connection came free, or the command could not be written, in time.
+     */
     public static boolean isRedisTimeout(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof RedisResponseTimeoutException) {
+            if (t instanceof RedisTimeoutException) {
                 return true;
             }
         }

@@ -97,10 +97,13 @@ class StatusMapperTest {
     void aResponseTimeoutIsUnavailableBecauseRedisIsSlowNotDown() throws InvalidProtocolBufferException {
         Status slow = StatusMapper.toStatus(new CompletionException(new RedisResponseTimeoutException(
                 "Redis server response timeout (300 ms) occurred after 0 of 0 retry attempts")), "Op");
+        Status busy = StatusMapper.toStatus(new org.redisson.client.RedisTimeoutException(
+                "Unable to acquire connection! Increase connection pool size"), "Op");
         Status down = StatusMapper.toStatus(new RedisConnectionException("Unable to connect"), "Op");
 
         assertEquals(Code.UNAVAILABLE.getNumber(), slow.getCode());
         assertEquals("REDIS_TIMEOUT", slow.getDetails(0).unpack(ErrorInfo.class).getReason());
+        assertEquals("REDIS_TIMEOUT", busy.getDetails(0).unpack(ErrorInfo.class).getReason());
         assertEquals("REDIS_UNAVAILABLE", down.getDetails(0).unpack(ErrorInfo.class).getReason());
     }
 
