@@ -11,11 +11,11 @@ import dev.commission.api.v1.GetCampaignRequest;
 import dev.commission.api.v1.GetStewardRequest;
 import dev.commission.api.v1.OrderLine;
 import dev.commission.api.v1.Outcome;
-import dev.commission.api.v1.ReconcileRequest;
 import dev.commission.api.v1.RegisterStewardRequest;
 import dev.commission.api.v1.SettleCommissionRequest;
 import dev.commission.api.v1.SettleResult;
 import dev.commission.core.CommissionEngine;
+import dev.commission.core.ledger.ReconcileReport;
 import dev.commission.core.operation.RedisCallPolicy;
 import dev.commission.core.testing.RedisExtension;
 import dev.commission.server.testing.InProcessServer;
@@ -50,10 +50,12 @@ import org.redisson.config.Config;
 class ClientPauseTest {
     private static final Duration TIMEOUT = Duration.ofMillis(300);
     /**
-     * Far beyond the timeout, and long enough that a client re-sending after its timeout (as
-     * Redisson does by default, 1.5 s later) would have a second attempt waiting when it ends.
+     * The pause ends (CLIENT UNPAUSE) once every first submission has answered, or after this
+     * long: far beyond the timeout, so a client that re-sends after a timeout (Redisson by default
+     * waits 1.5 s, then sends again, up to 3 times) would still have an attempt waiting in Redis
+     * when the pause ends, which would then answer DUPLICATE.
      */
-    private static final int PAUSE_MS = 2_000;
+    private static final long PAUSE_AT_MOST_MS = 3_000;
     private static final int STEWARDS = 10;
     private static final long FEE = 100;
 
@@ -65,7 +67,8 @@ class ClientPauseTest {
         Config config = new Config();
         config.useSingleServer().setAddress(RedisExtension.url());
         redisson = Redisson.create(config);
-        RedisCallPolicy policy = new RedisCallPolicy(TIMEOUT, TIMEOUT, 1, Duration.ofMillis(50));
+        RedisCallPolicy policy = new RedisCallPolicy(TIMEOUT, RedisCallPolicy.DEFAULT.readTimeout(), 1,
+                RedisCallPolicy.DEFAULT.retryInterval());
         server = InProcessServer.start(new CommissionEngine(redisson, policy), redisson);
     }
 
@@ -87,9 +90,19 @@ class ClientPauseTest {
 
         Map<String, CompletableFuture<SettleResult>> first = new TreeMap<>();
         settleAll(first, "before-", 50, 10_000);
-        assertEquals("OK", RedisAdmin.command("CLIENT", "PAUSE", Integer.toString(PAUSE_MS), "WRITE"));
+        assertEquals("OK", RedisAdmin.command("CLIENT", "PAUSE", "60000", "WRITE"));
         settleAll(first, "long-", 150, 10_000);   // Redis's timeout ends these
         settleAll(first, "short-", 50, 150);       // the caller's deadline ends these first
+        try {
+            CompletableFuture.allOf(first.values().stream().map(c -> c.exceptionally(e -> null))
+                    .toArray(CompletableFuture[]::new)).get(PAUSE_AT_MOST_MS, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            // some are still waiting: they answer after the pause, and must not say DUPLICATE
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+        RedisAdmin.command("CLIENT", "UNPAUSE"); // the held settlements run now, each once
 
         int timedOut = 0;
         int deadlineExceeded = 0;
@@ -115,7 +128,10 @@ class ClientPauseTest {
             retries.put(orderNo, settle(orderNo, 10_000));
         }
         for (Map.Entry<String, CompletableFuture<SettleResult>> retry : retries.entrySet()) {
-            SettleResult result = (SettleResult) answer(retry.getValue());
+            Object answer = answer(retry.getValue());
+            if (!(answer instanceof SettleResult result)) {
+                throw new AssertionError("retry of " + retry.getKey() + " after the pause: " + answer);
+            }
             if (answer(first.get(retry.getKey())) instanceof SettleResult) {
                 assertEquals(Outcome.DUPLICATE, result.getOutcome(), "retry of applied " + retry.getKey());
             } else {
@@ -135,7 +151,9 @@ class ClientPauseTest {
             assertEquals(perSteward[s], server.commission().getSteward(GetStewardRequest.newBuilder()
                     .setCampaignId("c1").setStewardId("s" + s).build()).getEarnedFen(), "steward s" + s);
         }
-        assertTrue(server.commission().reconcile(ReconcileRequest.newBuilder().setCampaignId("c1").build()).getClean());
+        // Reconcile reads the campaign with one script, longer than this test's 300 ms for scripts.
+        ReconcileReport report = new CommissionEngine(redisson).reconcile("c1").toCompletableFuture().join();
+        assertTrue(report.clean(), report.toString());
         assertFalse(first.isEmpty());
     }
 

@@ -14,7 +14,8 @@ import dev.commission.api.v1.RankingSnapshot;
 import dev.commission.core.CommissionEngine;
 import dev.commission.core.campaign.CommissionRule;
 import dev.commission.core.campaign.TransferPolicy;
-import dev.commission.core.operation.RedisCallPolicy;
+import dev.commission.core.ranking.RankingEntry;
+import dev.commission.core.ranking.RankingPage;
 import dev.commission.core.testing.RedisExtension;
 import dev.commission.server.ranking.RankingGrpcService;
 import io.grpc.ManagedChannel;
@@ -24,6 +25,7 @@ import io.grpc.inprocess.InProcessServerBuilder;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,38 +41,45 @@ import org.redisson.config.Config;
 @ExtendWith(RedisExtension.class)
 class StaleWatchTest {
     private RedissonClient redisson;
+    private CommissionEngine engine;
     private RankingWatchHub hub;
     private Server server;
     private ManagedChannel channel;
 
     @BeforeEach
-    void start() throws IOException {
+    void start() {
         Config config = new Config();
         config.useSingleServer().setAddress(RedisExtension.url());
         redisson = Redisson.create(config);
-        Duration timeout = Duration.ofMillis(300);
-        CommissionEngine engine = new CommissionEngine(redisson, new RedisCallPolicy(timeout, timeout, 0, Duration.ZERO));
-        hub = new RankingWatchHub(redisson, ScopeReader.of(engine), Duration.ofMillis(25), Duration.ofHours(1));
-        String name = InProcessServerBuilder.generateName();
-        server = InProcessServerBuilder.forName(name).directExecutor()
-                .addService(new RankingGrpcService(engine, hub)).build().start();
-        channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+        engine = new CommissionEngine(redisson);
         campaign("c1", CommissionRule.fixed(100, 0), TransferPolicy.FOLLOW);
         steward("c1", "ann", "north", "g1");
         settle("c1", "o1", "ann", 1_000);
     }
 
+    /** A hub reading scopes with {@code reader}, served in process. */
+    private void serve(ScopeReader reader) throws IOException {
+        hub = new RankingWatchHub(redisson, reader, Duration.ofMillis(25), Duration.ofHours(1));
+        String name = InProcessServerBuilder.generateName();
+        server = InProcessServerBuilder.forName(name).directExecutor()
+                .addService(new RankingGrpcService(engine, hub)).build().start();
+        channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+    }
+
     @AfterEach
     void stop() {
         RedisAdmin.command("CLIENT", "UNPAUSE");
-        channel.shutdownNow();
-        server.shutdownNow();
-        hub.close();
+        if (hub != null) {
+            channel.shutdownNow();
+            server.shutdownNow();
+            hub.close();
+        }
         redisson.shutdown();
     }
 
     @Test
-    void healthSayingRedisIsDownMarksEveryStreamStaleOnceUntilItIsBack() {
+    void healthSayingRedisIsDownMarksEveryStreamStaleOnceUntilItIsBack() throws IOException {
+        serve(ScopeReader.of(engine));
         SnapshotRecorder stewards = watch(Kind.STEWARDS);
         SnapshotRecorder groups = watch(Kind.GROUPS);
         RankingSnapshot liveStewards = stewards.awaitFirst();
@@ -88,7 +97,8 @@ class StaleWatchTest {
     }
 
     @Test
-    void redisHoldingWritesBackMakesTheStreamStaleAndItsEndFresh() {
+    void redisHoldingWritesBackMakesTheStreamStaleAndItsEndFresh() throws IOException {
+        serve(ScopeReader.of(engine));
         SnapshotRecorder watcher = watch(Kind.STEWARDS);
         RankingSnapshot live = watcher.awaitFirst();
 
@@ -102,6 +112,24 @@ class StaleWatchTest {
         assertFreshCopy(stale, fresh);
         List<RankingSnapshot> all = watcher.snapshots();
         assertEquals(1, all.stream().filter(RankingSnapshot::getStale).count(), "stale once: " + all);
+    }
+
+    @Test
+    void eventsThatStopArrivingMakeTheStreamStaleEvenWhileReadsAnswer() throws IOException {
+        // Reads that always answer (not from Redis): only the subscription can say it is stale.
+        RankingPage page = new RankingPage(List.of(new RankingEntry(1, "ann", "Ann", 100)), 1);
+        serve((campaignId, scope, topN) -> CompletableFuture.completedFuture(page));
+        SnapshotRecorder watcher = watch(Kind.STEWARDS);
+        RankingSnapshot live = watcher.awaitFirst();
+
+        RedisAdmin.command("CLIENT", "PAUSE", "60000", "WRITE"); // PUBLISH is held back: no heartbeat returns
+        RankingSnapshot stale = watcher.awaitLast(RankingSnapshot::getStale, "a stale snapshot");
+        assertStaleCopy(live, stale);
+
+        RedisAdmin.command("CLIENT", "UNPAUSE");
+        RankingSnapshot fresh = watcher.awaitLast(s -> !s.getStale(), "a fresh snapshot");
+        assertFreshCopy(stale, fresh);
+        assertEquals(3, watcher.count(), "live, stale, fresh: " + watcher.snapshots());
     }
 
     private SnapshotRecorder watch(Kind kind) {
