@@ -24,6 +24,7 @@ import dev.commission.server.watch.RedisAdmin;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,9 +64,14 @@ class ClientPauseTest {
     private InProcessServer server;
 
     @BeforeEach
-    void start() {
-        Config config = new Config();
-        config.useSingleServer().setAddress(RedisExtension.url());
+    void start() throws IOException {
+        // An operator's file asking for long timeouts and many attempts: the engine's policy wins.
+        Config config = Config.fromYAML("""
+                singleServerConfig:
+                  address: "%s"
+                  timeout: 10000
+                  retryAttempts: 4
+                """.formatted(RedisExtension.url()));
         redisson = Redisson.create(config);
         RedisCallPolicy policy = new RedisCallPolicy(TIMEOUT, RedisCallPolicy.DEFAULT.readTimeout(), 1,
                 RedisCallPolicy.DEFAULT.retryInterval());

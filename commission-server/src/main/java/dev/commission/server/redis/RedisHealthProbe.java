@@ -44,7 +44,10 @@ public final class RedisHealthProbe implements AutoCloseable {
             this.description = description;
         }
 
-        /** Whether data read from Redis now is live: it answers, and writes are not held back. */
+        /**
+         * Whether what is read from Redis now is current: it answers and takes writes, or (over
+         * maxmemory) answers and refuses every write, so nothing it holds can change.
+         */
         public boolean live() {
             return this == UP || this == OUT_OF_MEMORY;
         }
