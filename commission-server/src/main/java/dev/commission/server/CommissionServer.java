@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The gRPC server of one instance: CommissionService, RankingService, gRPC health (SERVING while
- * Redis answers reads and takes writes, probed four times a second) and server reflection, on whatever transport the given builder makes.
+ * Redis answers reads and takes writes, probed four times a second) and server reflection, on
+ * whatever transport the given builder makes.
  */
 public final class CommissionServer {
     /** How long {@link #shutdown()} lets running calls finish before cancelling them. */
