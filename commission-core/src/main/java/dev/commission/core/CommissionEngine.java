@@ -12,6 +12,7 @@ import dev.commission.core.ledger.LedgerBook;
 import dev.commission.core.ledger.LedgerPage;
 import dev.commission.core.ledger.RebuildResult;
 import dev.commission.core.ledger.ReconcileReport;
+import dev.commission.core.operation.RedisCallPolicy;
 import dev.commission.core.operation.ScriptRunner;
 import dev.commission.core.operation.StrategyRegistry;
 import dev.commission.core.order.AdjustCommission;
@@ -39,6 +40,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.redisson.api.RedissonClient;
+import org.redisson.api.options.MapOptions;
 import org.redisson.client.codec.StringCodec;
 
 /**
@@ -48,6 +50,7 @@ import org.redisson.client.codec.StringCodec;
  */
 public final class CommissionEngine {
     private final RedissonClient redisson;
+    private final RedisCallPolicy policy;
     private final StrategyRegistry registry;
     private final ScriptRunner runner;
     private final CreateCampaignStrategy createCampaign;
@@ -61,8 +64,14 @@ public final class CommissionEngine {
     private final LedgerBook ledger;
 
     public CommissionEngine(RedissonClient redisson) {
+        this(redisson, RedisCallPolicy.DEFAULT);
+    }
+
+    /** Loads every script into Redis; {@code policy} says how long calls wait and which are sent again. */
+    public CommissionEngine(RedissonClient redisson, RedisCallPolicy policy) {
         this.redisson = redisson;
-        this.runner = new ScriptRunner(redisson);
+        this.policy = policy;
+        this.runner = new ScriptRunner(redisson, policy);
         this.registry = new StrategyRegistry(runner);
         this.createCampaign = registry.add(new CreateCampaignStrategy());
         this.closeCampaign = registry.add(new CloseCampaignStrategy());
@@ -204,7 +213,9 @@ public final class CommissionEngine {
     }
 
     private CompletableFuture<Map<String, String>> readHash(String key) {
-        return redisson.<String, String>getMap(key, StringCodec.INSTANCE).readAllMapAsync().toCompletableFuture();
+        MapOptions<String, String> options = MapOptions.<String, String>name(key).codec(StringCodec.INSTANCE)
+                .timeout(policy.readTimeout()).retryAttempts(policy.readRetries()).retryInterval(policy.retryInterval());
+        return redisson.getMap(options).readAllMapAsync().toCompletableFuture();
     }
 
     private static void requireCampaign(Map<String, String> campaign, String campaignId) {

@@ -24,12 +24,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The gRPC server of one instance: CommissionService, RankingService, gRPC health (SERVING while
- * Redis answers) and server reflection, on whatever transport the given builder makes.
+ * Redis answers reads and takes writes, probed four times a second) and server reflection, on
+ * whatever transport the given builder makes.
  */
 public final class CommissionServer {
     /** How long {@link #shutdown()} lets running calls finish before cancelling them. */
     public static final Duration GRACE = Duration.ofSeconds(30);
-    public static final Duration DEFAULT_HEALTH_PROBE_INTERVAL = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_HEALTH_PROBE_INTERVAL = RedisHealthProbe.DEFAULT_INTERVAL;
 
     private static final Logger log = LoggerFactory.getLogger(CommissionServer.class);
     private static final List<String> HEALTH_NAMES = List.of(HealthStatusManager.SERVICE_NAME_ALL_SERVICES,
@@ -54,7 +55,7 @@ public final class CommissionServer {
                 .addService(ProtoReflectionServiceV1.newInstance())
                 .addService(legacyReflection())
                 .build();
-        this.redisProbe = new RedisHealthProbe(redisson, healthProbeInterval, this::setServing);
+        this.redisProbe = new RedisHealthProbe(redisson, healthProbeInterval, this::redisChanged);
     }
 
     /** Older tools (grpcurl before 1.8.8, some GUIs) only speak the v1alpha reflection protocol. */
@@ -107,6 +108,12 @@ public final class CommissionServer {
 
     public void blockUntilShutdown() throws InterruptedException {
         server.awaitTermination();
+    }
+
+    /** SERVING only while Redis answers reads and takes writes; watch streams learn whether their data is live. */
+    private void redisChanged(RedisHealthProbe.State state) {
+        setServing(state == RedisHealthProbe.State.UP);
+        watchHub.redisLive(state.live());
     }
 
     private void setServing(boolean serving) {

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * The text of {@code lua/<name>.lua} with the shared helpers ({@code lua/shared.lua}) in front,
@@ -30,6 +31,21 @@ public record LuaScript(String name, String source, String sha) {
         }
         String source = shebang + "\n-- shared.lua\n" + resource(SHARED) + "\n-- " + name + ".lua\n" + body;
         return new LuaScript(name, source, sha1(source));
+    }
+
+    /**
+     * Whether Redis knows this script cannot write ({@code flags=no-writes} on its {@code #!lua}
+     * line): then it can be sent again after a timeout without any effect.
+     */
+    public boolean readOnly() {
+        int end = source.indexOf('\n');
+        String shebang = end < 0 ? source : source.substring(0, end);
+        for (String word : shebang.split(" ")) {
+            if (word.startsWith("flags=") && List.of(word.substring("flags=".length()).split(",")).contains("no-writes")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String resource(String name) {

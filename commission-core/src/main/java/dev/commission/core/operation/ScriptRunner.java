@@ -12,12 +12,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.RedisNoScriptException;
-import org.redisson.client.codec.StringCodec;
 
 /**
  * Runs the operation scripts with EVALSHA through Redisson's {@link RScript}. Each script's text
  * and SHA are computed once; when Redis has forgotten a script (NOSCRIPT, e.g. after a restart
- * or a failover) it is loaded on the node that owns the key and the call is retried once.
+ * or a failover) it is loaded on the node that owns the key and the call is retried once (a
+ * NOSCRIPT reply means nothing ran). Timeouts and re-sends follow {@link RedisCallPolicy}: a
+ * script that may write is sent once, a {@code no-writes} script may be sent again.
  */
 public final class ScriptRunner {
     /**
@@ -25,17 +26,23 @@ public final class ScriptRunner {
      * answer ({@link Reason.Source#SCRIPT}) is a bug.
      */
     static final Set<String> OK_WORDS = Set.of("APPLIED", "DUPLICATE", "OK");
-    private final RScript rscript;
+    private final RScript writes;
+    private final RScript reads;
     private final Map<String, LuaScript> scripts = new ConcurrentHashMap<>();
 
     public ScriptRunner(RedissonClient redisson) {
-        this.rscript = redisson.getScript(StringCodec.INSTANCE);
+        this(redisson, RedisCallPolicy.DEFAULT);
+    }
+
+    public ScriptRunner(RedissonClient redisson, RedisCallPolicy policy) {
+        this.writes = redisson.getScript(policy.writes());
+        this.reads = redisson.getScript(policy.reads());
     }
 
     /** Reads a script's text (once) and loads it into Redis. */
     public LuaScript register(String name) {
         LuaScript script = scripts.computeIfAbsent(name, LuaScript::load);
-        rscript.scriptLoad(script.source());
+        reads.scriptLoad(script.source()); // loading twice does nothing, so it may be re-sent
         return script;
     }
 
@@ -66,7 +73,7 @@ public final class ScriptRunner {
         return first
                 .handle((reply, error) -> {
                     if (error != null && isNoScript(error)) {
-                        return rscript.scriptLoadAsync(routingKey, script.source()).toCompletableFuture()
+                        return reads.scriptLoadAsync(routingKey, script.source()).toCompletableFuture()
                                 .thenCompose(sha -> evalSha(script, routingKey, keys, argv));
                     }
                     return error != null ? CompletableFuture.<List<Object>>failedFuture(error)
@@ -77,6 +84,7 @@ public final class ScriptRunner {
     }
 
     private CompletableFuture<List<Object>> evalSha(LuaScript script, String routingKey, List<Object> keys, Object[] argv) {
+        RScript rscript = script.readOnly() ? reads : writes;
         return rscript.<List<Object>>evalShaAsync(routingKey, RScript.Mode.READ_WRITE, script.sha(),
                 RScript.ReturnType.LIST, keys, argv).toCompletableFuture();
     }

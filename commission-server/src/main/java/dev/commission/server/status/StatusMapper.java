@@ -42,6 +42,11 @@ public final class StatusMapper {
     public static final String DOMAIN = "commission.dev";
     /** {@code ErrorInfo.reason} when Redis cannot be reached. */
     public static final String REDIS_UNAVAILABLE = "REDIS_UNAVAILABLE";
+    /**
+     * {@code ErrorInfo.reason} when Redis is reachable but did not answer in time: slow, not down.
+     * The command was sent once and may have run; a retry with the same key tells.
+     */
+    public static final String REDIS_TIMEOUT = "REDIS_TIMEOUT";
     /** {@code ErrorInfo.reason} of an unexpected failure. */
     public static final String INTERNAL = "INTERNAL";
 
@@ -74,8 +79,13 @@ public final class StatusMapper {
             // the caller went away (cancelled, or its deadline passed) and the work stopped: nothing to report
             return status(Code.CANCELLED, "cancelled", errorInfo("CANCELLED"));
         }
+        if (isRedisTimeout(cause)) {
+            logOutage(operation, "Redis did not answer in time", cause);
+            return status(Code.UNAVAILABLE, "Redis did not answer in time (slow, not down); the call may have been "
+                    + "applied: retry with the same key", errorInfo(REDIS_TIMEOUT));
+        }
         if (isRedisUnavailable(cause)) {
-            logOutage(operation, cause);
+            logOutage(operation, "Redis unavailable", cause);
             return status(Code.UNAVAILABLE, "Redis is unavailable; retry later", errorInfo(REDIS_UNAVAILABLE));
         }
         String incident = UUID.randomUUID().toString().substring(0, 8);
@@ -84,8 +94,12 @@ public final class StatusMapper {
                 errorInfo(INTERNAL));
     }
 
-    /** One line per outage every few seconds, not one per failed call. */
-    private static void logOutage(String operation, Throwable cause) {
+    /**
+     * One line per outage every few seconds, not one per failed call: the root cause's text, no
+     * stack trace (a throwable as the last argument would be taken for one, leaving the
+     * placeholder empty).
+     */
+    private static void logOutage(String operation, String what, Throwable cause) {
         Throwable root = cause;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
@@ -93,9 +107,9 @@ public final class StatusMapper {
         long now = System.nanoTime();
         long last = lastOutageLog.get();
         if (now - last >= OUTAGE_LOG_INTERVAL_NANOS && lastOutageLog.compareAndSet(last, now)) {
-            log.warn("{}: Redis unavailable: {}", operation, root);
+            log.warn("{}: {}: {}", operation, what, root.toString());
         } else {
-            log.debug("{}: Redis unavailable: {}", operation, root);
+            log.debug("{}: {}: {}", operation, what, root.toString());
         }
     }
 
@@ -106,6 +120,19 @@ public final class StatusMapper {
             cause = cause.getCause();
         }
         return cause;
+    }
+
+    /**
+     * Whether Redis did not answer in time: no reply within the response timeout, or (a symptom of
+     * the same slowness) no pooled connection came free, or the command could not be written, in time.
+     */
+    public static boolean isRedisTimeout(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof RedisTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -16,6 +16,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -23,8 +24,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.redisson.api.RPatternTopic;
+import org.redisson.api.RTopic;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.listener.BasePatternStatusListener;
+import org.redisson.api.options.PlainOptions;
 import org.redisson.client.codec.StringCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +45,11 @@ import org.slf4j.LoggerFactory;
  * <p>Versions. A snapshot's version is its scope's read counter on this instance: it rises on
  * every change, so it rises strictly on every stream; a client that watches again (perhaps on
  * another instance) starts a new sequence.
+ *
+ * <p>Staleness. When the hub can no longer vouch for what a stream shows (reading its scope
+ * fails, the hub's own heartbeats stop coming back through the subscription, or health says
+ * Redis is down or slow) every affected stream gets its last entries again marked stale, once;
+ * when the data is live again it gets a fresh read with {@code stale = false}.
  */
 public final class RankingWatchHub implements AutoCloseable {
     static final Duration TICK = Duration.ofMillis(25);
@@ -51,11 +59,22 @@ public final class RankingWatchHub implements AutoCloseable {
      * watched scope every few seconds is cheap next to the event-driven reads.
      */
     static final Duration REFRESH = Duration.ofSeconds(5);
+    /**
+     * The hub publishes a heartbeat this often while it has streams, on a channel its own pattern
+     * subscription matches; the campaign id {@code @heartbeat} can never be a real one.
+     */
+    static final Duration HEARTBEAT = Duration.ofMillis(250);
+    /** A heartbeat of its own not back after this long: the subscription counts as down. */
+    static final Duration HEARTBEAT_LOST = Duration.ofSeconds(2);
+    static final String HEARTBEAT_CHANNEL = "cms:{c:@heartbeat}:events";
 
     private static final Logger log = LoggerFactory.getLogger(RankingWatchHub.class);
 
     private final ScopeReader reader;
     private final RPatternTopic events;
+    private final RTopic heartbeats;
+    /** Tells this hub's heartbeats from other instances'. */
+    private final String heartbeatPrefix = UUID.randomUUID() + " ";
     private final List<Integer> listeners = new ArrayList<>();
     private final ScheduledExecutorService loop;
     private final long refreshNanos;
@@ -67,6 +86,15 @@ public final class RankingWatchHub implements AutoCloseable {
     /** Loop only: streams holding a pending snapshot. */
     private final Set<WatchStream> waiting = new LinkedHashSet<>();
     private long nextRefreshNanos;
+    /** Loop only: what health last said about Redis, and whether our heartbeats come back. */
+    private boolean redisLive = true;
+    private boolean subscriptionLive = true;
+    private long nextHeartbeatNanos;
+    /** Loop only: when the oldest heartbeat not yet back was sent; meaningful while {@link #awaitingHeartbeat}. */
+    private long unansweredSinceNanos;
+    private boolean awaitingHeartbeat;
+    /** Pub/sub thread writes, loop reads: the send time of the newest heartbeat of ours that came back. */
+    private final AtomicLong heartbeatReturned = new AtomicLong(System.nanoTime() - TimeUnit.HOURS.toNanos(1));
 
     private final AtomicLong scopeReads = new AtomicLong();
     private final AtomicLong snapshotsSent = new AtomicLong();
@@ -91,6 +119,9 @@ public final class RankingWatchHub implements AutoCloseable {
             return thread;
         });
         this.events = redisson.getPatternTopic(CampaignKeys.eventsPattern(), StringCodec.INSTANCE);
+        // Sent once: a heartbeat that did not get through is news, not something to repeat.
+        this.heartbeats = redisson.getTopic(PlainOptions.name(HEARTBEAT_CHANNEL).codec(StringCodec.INSTANCE)
+                .timeout(HEARTBEAT_LOST).retryAttempts(0));
         // Redisson resubscribes by itself after a reconnect and calls onPSubscribe again; whatever
         // was published while the connection was down is lost, so every watched scope is re-read.
         listeners.add(events.addListener(new BasePatternStatusListener() {
@@ -123,6 +154,19 @@ public final class RankingWatchHub implements AutoCloseable {
         if (closed || !post(() -> register(stream))) {
             responseObserver.onError(WatchStatus.shuttingDown());
         }
+    }
+
+    /**
+     * What the health probe says: false while Redis is down or too slow, so every stream is marked
+     * stale; true again, and every watched scope is read afresh. Any thread.
+     */
+    public void redisLive(boolean live) {
+        post(() -> {
+            if (live != redisLive) {
+                redisLive = live;
+                liveChanged();
+            }
+        });
     }
 
     public WatchStats stats() {
@@ -159,6 +203,13 @@ public final class RankingWatchHub implements AutoCloseable {
 
     /** Pub/sub thread: marks the scopes named by one event, if anybody watches them. */
     private void onEvent(CharSequence channel, String message) {
+        if (HEARTBEAT_CHANNEL.contentEquals(channel)) {
+            if (message != null && message.startsWith(heartbeatPrefix)) {
+                long sentAt = Long.parseLong(message.substring(heartbeatPrefix.length()));
+                heartbeatReturned.accumulateAndGet(sentAt, Math::max);
+            }
+            return;
+        }
         String campaignId = CampaignKeys.campaignOfEventsChannel(channel.toString());
         if (campaignId == null || message == null) {
             return;
@@ -196,6 +247,7 @@ public final class RankingWatchHub implements AutoCloseable {
     private void tick() {
         try {
             long now = System.nanoTime();
+            heartbeat(now);
             if (now - nextRefreshNanos >= 0) {
                 nextRefreshNanos = now + refreshNanos;
                 dirty.addAll(scopes.keySet());
@@ -221,6 +273,64 @@ public final class RankingWatchHub implements AutoCloseable {
         } catch (RuntimeException e) {
             // A scheduled task that throws is never run again; log and keep ticking.
             log.error("watch tick failed", e);
+        }
+    }
+
+    /** Sends the next heartbeat when due, and notices when ours stop coming back (or start again). */
+    private void heartbeat(long now) {
+        if (openStreams == 0) {
+            awaitingHeartbeat = false; // nobody to tell; starts again with the next stream
+            return;
+        }
+        if (awaitingHeartbeat && heartbeatReturned.get() - unansweredSinceNanos >= 0) {
+            awaitingHeartbeat = false; // it, or one sent after it, came back
+        }
+        if (now - nextHeartbeatNanos >= 0) {
+            nextHeartbeatNanos = now + HEARTBEAT.toNanos();
+            if (!awaitingHeartbeat) {
+                awaitingHeartbeat = true;
+                unansweredSinceNanos = now;
+            }
+            try {
+                heartbeats.publishAsync(heartbeatPrefix + now);
+            } catch (RuntimeException e) {
+                log.debug("heartbeat not sent: {}", e.toString());
+            }
+        }
+        // Judged by heartbeats sent, not by time since one came back: a stalled loop sends none.
+        boolean live = !awaitingHeartbeat || now - unansweredSinceNanos < HEARTBEAT_LOST.toNanos();
+        if (live != subscriptionLive) {
+            subscriptionLive = live;
+            if (live) {
+                log.info("ranking events arrive again; re-reading every watched scope");
+            } else {
+                log.warn("no ranking events for {} ms (own heartbeats lost); watch streams are stale",
+                        HEARTBEAT_LOST.toMillis());
+            }
+            liveChanged();
+        }
+    }
+
+    /** Whether the hub can vouch that what it reads is current (apart from the read itself failing). */
+    private boolean live() {
+        return redisLive && subscriptionLive;
+    }
+
+    /** Health or the subscription changed: mark every scope stale, or read every scope afresh. */
+    private void liveChanged() {
+        if (live()) {
+            dirty.addAll(scopes.keySet());
+        } else {
+            scopes.values().forEach(this::markStale);
+        }
+    }
+
+    private void markStale(WatchedScope scope) {
+        if (scope.markStale()) {
+            for (WatchStream stream : scope.streams) {
+                offer(stream, scope);
+            }
+            pendingSnapshots = waiting.size();
         }
     }
 
@@ -251,15 +361,19 @@ public final class RankingWatchHub implements AutoCloseable {
                             scope.key.campaignId(), cause.toString());
                 }
                 scope.failing = true;
+                markStale(scope);
                 dirty.add(scope.key);
             }
             return;
+        }
+        if (scope.failing) {
+            log.info("reading {} of campaign {} works again", scope.key.token(), scope.key.campaignId());
         }
         scope.failing = false;
         if (scope.widestTopN() > n) {
             dirty.add(scope.key); // a wider watcher joined during the read
         }
-        boolean changed = scope.accept(page, n, Instant.now());
+        boolean changed = scope.accept(page, n, Instant.now(), !live());
         for (WatchStream stream : scope.streams) {
             if (changed || stream.lastSent == null && stream.pending == null) {
                 offer(stream, scope);

@@ -33,6 +33,8 @@ final class WatchedScope {
 
     private RankingPage last;
     private int lastN;
+    /** The latest read may no longer be what Redis holds: reads fail, events do not arrive, or Redis is unavailable. */
+    private boolean stale;
     /** Rises each time a read differs from the one before; the version of every snapshot of this scope. */
     private long version;
     private Instant changedAt;
@@ -53,18 +55,36 @@ final class WatchedScope {
         return n;
     }
 
-    /** Records a read of the first {@code n} entries; true if it differs from the previous read. */
-    boolean accept(RankingPage page, int n, Instant readAt) {
+    /**
+     * Records a read of the first {@code n} entries, live or (when the hub cannot vouch for it) stale;
+     * true if it differs from the previous read or its staleness changed.
+     */
+    boolean accept(RankingPage page, int n, Instant readAt, boolean stale) {
         boolean changed = !page.equals(last);
+        boolean staleChanged = stale != this.stale;
         last = page;
         lastN = n;
+        this.stale = stale;
         if (changed) {
-            version++;
             changedAt = readAt;
             protoEntries = null;
+        }
+        if (changed || staleChanged) {
+            version++;
             snapshots.clear();
         }
-        return changed;
+        return changed || staleChanged;
+    }
+
+    /** Marks the latest read stale; true if that is news (there is a read, and it was live). */
+    boolean markStale() {
+        if (last == null || stale) {
+            return false;
+        }
+        stale = true;
+        version++;
+        snapshots.clear();
+        return true;
     }
 
     /** Whether the latest read holds the whole top {@code topN} (it asked for as many, or the scope is shorter). */
@@ -75,7 +95,7 @@ final class WatchedScope {
     /** What a stream of this width sees in the latest read; streams compare these to what they sent. */
     View view(int topN) {
         List<RankingEntry> entries = last.entries();
-        return new View(entries.subList(0, Math.min(topN, entries.size())), last.totalMembers());
+        return new View(entries.subList(0, Math.min(topN, entries.size())), last.totalMembers(), stale);
     }
 
     /** The snapshot of the latest read for a width; built once per version and width, shared by its streams. */
@@ -88,12 +108,13 @@ final class WatchedScope {
                     .setVersion(version)
                     .addAllEntries(protoEntries.subList(0, Math.min(n, protoEntries.size())))
                     .setTotalMembers(last.totalMembers())
+                    .setStale(stale)
                     .setChangedAt(Timestamp.newBuilder().setSeconds(changedAt.getEpochSecond()).setNanos(changedAt.getNano()))
                     .build();
         });
     }
 
-    /** The part of a ranking one stream shows: its first top_n entries and the member count. */
-    record View(List<RankingEntry> entries, long totalMembers) {
+    /** The part of a ranking one stream shows: its first top_n entries, the member count, and whether it is stale. */
+    record View(List<RankingEntry> entries, long totalMembers, boolean stale) {
     }
 }

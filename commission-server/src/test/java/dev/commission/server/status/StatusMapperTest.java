@@ -2,6 +2,7 @@ package dev.commission.server.status;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -17,7 +18,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.redisson.client.RedisConnectionException;
@@ -85,6 +91,42 @@ class StatusMapperTest {
             assertEquals(Code.UNAVAILABLE.getNumber(), status.getCode(), outage.toString());
             assertFalse(status.getMessage().contains("127.0.0.1"), status.getMessage());
         }
+    }
+
+    @Test
+    void aResponseTimeoutIsUnavailableBecauseRedisIsSlowNotDown() throws InvalidProtocolBufferException {
+        Status slow = StatusMapper.toStatus(new CompletionException(new RedisResponseTimeoutException(
+                "Redis server response timeout (300 ms) occurred after 0 of 0 retry attempts")), "Op");
+        Status busy = StatusMapper.toStatus(new org.redisson.client.RedisTimeoutException(
+                "Unable to acquire connection! Increase connection pool size"), "Op");
+        Status down = StatusMapper.toStatus(new RedisConnectionException("Unable to connect"), "Op");
+
+        assertEquals(Code.UNAVAILABLE.getNumber(), slow.getCode());
+        assertEquals("REDIS_TIMEOUT", slow.getDetails(0).unpack(ErrorInfo.class).getReason());
+        assertEquals("REDIS_TIMEOUT", busy.getDetails(0).unpack(ErrorInfo.class).getReason());
+        assertEquals("REDIS_UNAVAILABLE", down.getDetails(0).unpack(ErrorInfo.class).getReason());
+    }
+
+    @Test
+    void theOutageLogLineNamesTheRootCauseWithoutAStackTrace() {
+        Logger logger = (Logger) LoggerFactory.getLogger(StatusMapper.class);
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        Level level = logger.getLevel();
+        logger.setLevel(Level.DEBUG); // a line within 10 s of the last WARN goes to DEBUG, same text
+        logger.addAppender(appender);
+        try {
+            StatusMapper.toStatus(new RedisException("Unexpected exception while processing command",
+                    new java.net.ConnectException("Connection refused: redis-7/10.0.0.7:6379")), "SettleCommission");
+        } finally {
+            logger.detachAppender(appender);
+            logger.setLevel(level);
+        }
+
+        ILoggingEvent line = appender.list.get(0);
+        assertEquals("SettleCommission: Redis unavailable: java.net.ConnectException: Connection refused: "
+                + "redis-7/10.0.0.7:6379", line.getFormattedMessage());
+        assertNull(line.getThrowableProxy());
     }
 
     @Test

@@ -18,12 +18,12 @@ import java.util.TreeMap;
  * Server commands Redisson does not expose (CLIENT LIST, CLIENT KILL), sent over a plain socket
  * to the test redis-server.
  */
-final class RedisAdmin {
+public final class RedisAdmin {
     private RedisAdmin() {
     }
 
     /** CLIENT LIST, one map of fields per connection. */
-    static List<Map<String, String>> clients() {
+    public static List<Map<String, String>> clients() {
         List<Map<String, String>> clients = new ArrayList<>();
         for (String line : command("CLIENT", "LIST").split("\n")) {
             if (line.isBlank()) {
@@ -41,15 +41,15 @@ final class RedisAdmin {
         return clients;
     }
 
-    static void killClient(String id) {
+    public static void killClient(String id) {
         command("CLIENT", "KILL", "ID", id);
     }
 
-    static String command(String... args) {
+    public static String command(String... args) {
         return command(RedisExtension.port(), args);
     }
 
-    static String command(int port, String... args) {
+    public static String command(int port, String... args) {
         return (String) run(port, List.of(List.of(args))).get(0);
     }
 
@@ -57,7 +57,7 @@ final class RedisAdmin {
      * Runs the commands in one MULTI/EXEC, so nothing else runs between them (e.g. a subscriber
      * is killed and an event published with no chance to resubscribe in between); EXEC's replies.
      */
-    static List<Object> transaction(List<List<String>> commands) {
+    public static List<Object> transaction(List<List<String>> commands) {
         List<List<String>> all = new ArrayList<>();
         all.add(List.of("MULTI"));
         all.addAll(commands);

@@ -1,0 +1,31 @@
+package dev.commission.core.operation;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** Whether a script may be sent again after a timeout is read from the flags it declares to Redis. */
+class LuaScriptTest {
+
+    @Test
+    void onlyAScriptDeclaredNoWritesIsReadOnly() {
+        assertTrue(script("#!lua flags=no-writes\nreturn 1").readOnly());
+        assertTrue(script("#!lua flags=allow-oom,no-writes\nreturn 1").readOnly());
+        assertFalse(script("#!lua\nreturn redis.call('INCR', KEYS[1])").readOnly());
+        assertFalse(script("#!lua flags=allow-oom\nreturn 1").readOnly());
+        assertFalse(script("#!lua\n-- flags=no-writes in a comment says nothing to Redis\nreturn 1").readOnly());
+    }
+
+    @Test
+    void everyOperationScriptThatWritesIsSentOnlyOnce() {
+        for (String name : new String[] {"settle", "reverse", "adjust", "transfer", "register", "create-campaign",
+                "close-campaign"}) {
+            assertFalse(LuaScript.load(name).readOnly(), name);
+        }
+    }
+
+    private static LuaScript script(String source) {
+        return new LuaScript("test", source, "sha");
+    }
+}
