@@ -24,6 +24,8 @@ import dev.commission.server.ServerConfig;
 import dev.commission.server.ServerStack;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -76,8 +78,8 @@ import org.redisson.api.redisnode.RedisNodes;
  *     flight) while nothing else runs; then Reconcile and RebuildRankings (through gRPC, with a
  *     deadline of {@code --audit-deadline-minutes}), each under the same side load: its time,
  *     its outcome (a failure is reported, not thrown), the longest single Redis command during it
- *     (SLOWLOG, every call slower than {@code --slowlog-micros}) and the side load's p50/p99
- *     against the idle one.</li>
+ *     (SLOWLOG, every call slower than {@code --slowlog-micros}), the server's gRPC health
+ *     meanwhile and the side load's p50/p99 against the idle one.</li>
  * </ol>
  *
  * <pre>
@@ -94,6 +96,7 @@ public final class CampaignScaleBenchmark {
     private static final int TOP = 100;
     private static final Duration CALL_DEADLINE = Duration.ofMinutes(2);
     private static final int SLOWLOG_MAX_LEN = 100_000;
+    private static final Duration HEALTH_POLL = Duration.ofMillis(250);
 
     private static final Map<String, String> DEFAULTS = defaults();
 
@@ -585,13 +588,15 @@ public final class CampaignScaleBenchmark {
         Map<String, long[]> statsBefore = commandStats();
         String[] outcome = new String[1];
         long[] took = new long[1];
+        Outcomes health = new Outcomes();
         System.out.printf("%n%s of campaign %s (%,d orders) under the side load ...%n", name, CAMPAIGN, orders);
         long spanStart = System.nanoTime();
         SteadySettleLoad.Measurement during = sideLoad.during(Duration.ofSeconds(2), () -> {
             long start = System.nanoTime();
-            ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+            ScheduledExecutorService ticker = Executors.newScheduledThreadPool(2);
             ticker.scheduleAtFixedRate(() -> System.out.printf("  %s running for %.0f s%n", name,
                     (System.nanoTime() - start) / 1e9), progressSeconds, progressSeconds, TimeUnit.SECONDS);
+            ticker.scheduleAtFixedRate(() -> health.add(health()), 0, HEALTH_POLL.toMillis(), TimeUnit.MILLISECONDS);
             try {
                 outcome[0] = call.call();
             } catch (StatusRuntimeException e) {
@@ -628,6 +633,7 @@ public final class CampaignScaleBenchmark {
         System.out.printf("  Redis ran scripts for %.1f s of the %.1f s from the side load's start to Redis answering"
                 + " again (%.0f%%), %,d script calls (audit and side load; INFO commandstats)%n", scriptMicros / 1e6,
                 span, 100 * scriptMicros / 1e6 / span, scriptCalls);
+        System.out.printf("  gRPC health while it ran, asked every %d ms: %s%n", HEALTH_POLL.toMillis(), health);
         System.out.println("  side settlements meanwhile: " + during.line());
         double ratio = during.p99Millis() / Math.max(0.001, idle.p99Millis());
         System.out.printf("  side p99 %.2f ms against %.2f ms idle: %.1fx (goal: at most 2x)%s%n", during.p99Millis(),
@@ -635,6 +641,16 @@ public final class CampaignScaleBenchmark {
         summary.add(String.format("%s: %.1f s, %s; longest Redis call %s; side settle p50 %.2f ms p99 %.2f ms"
                         + " (%.1fx idle p99), %s%s", name, seconds, outcome[0], slow.longest(), during.p50Millis(),
                 during.p99Millis(), ratio, during.outcomes(), during.keptUp() ? "" : " (FELL BEHIND)"));
+    }
+
+    /** The server's overall gRPC health status, or what kept it from answering within the poll interval. */
+    private String health() {
+        try {
+            return HealthGrpc.newBlockingStub(channel).withDeadlineAfter(HEALTH_POLL.toMillis(), TimeUnit.MILLISECONDS)
+                    .check(HealthCheckRequest.getDefaultInstance()).getStatus().name();
+        } catch (StatusRuntimeException e) {
+            return Outcomes.describe(e);
+        }
     }
 
     /** INFO commandstats: command -> {calls, usec}. */
