@@ -84,7 +84,9 @@ final class SteadySettleLoad {
         String line() {
             return String.format("%,d settlements due in %.1f s, answered at %.0f/s: p50 %.2f ms, p99 %.2f ms,"
                             + " max %.1f ms; %s%s", due(), seconds, achievedRate(), p50Millis(), p99Millis(), maxMillis(),
-                    outcomes, keptUp() ? "" : " (FELL BEHIND the offered " + rate + "/s: a backlog, not a latency)");
+                    outcomes, keptUp() ? "" : " (FELL BEHIND the offered " + rate + "/s: a backlog, not a latency)")
+                    + (outcomes.count("DUPLICATE") == 0 ? "" : " (each submitted once: a DUPLICATE is a re-send by the"
+                    + " Redis client)");
         }
     }
 
