@@ -12,6 +12,7 @@ public final class CommissionServerMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        JavaUtilLogging.routeToSlf4j();
         ServerConfig config;
         try {
             config = ServerConfig.parse(args, System.getenv());
