@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.google.rpc.ErrorInfo;
 import dev.commission.api.v1.CommissionServiceGrpc;
 import dev.commission.api.v1.GetStewardRequest;
@@ -19,6 +17,7 @@ import dev.commission.core.campaign.CommissionRule;
 import dev.commission.core.campaign.TransferPolicy;
 import dev.commission.core.testing.RedisExtension;
 import dev.commission.server.CommissionServer;
+import dev.commission.server.testing.LogCapture;
 import dev.commission.server.testing.Refusals;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
@@ -40,15 +39,12 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.slf4j.LoggerFactory;
 
 /**
  * Request frames that do not parse, sent as raw bytes over HTTP/2 on loopback: each is bad input
@@ -60,9 +56,8 @@ class MalformedRequestsTest {
 
     private CommissionServer server;
     private ManagedChannel channel;
-    private final ListAppender<ILoggingEvent> warnings = new ListAppender<>();
-    private final ListAppender<ILoggingEvent> grpcLog = new ListAppender<>();
-    private final Map<String, Level> levels = new HashMap<>();
+    private LogCapture warnings;
+    private LogCapture grpcLog;
 
     @BeforeEach
     void start() throws Exception {
@@ -71,14 +66,14 @@ class MalformedRequestsTest {
         channel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.port(), InsecureChannelCredentials.create()).build();
         EngineFixture.campaign("c1", CommissionRule.fixed(300, 0), TransferPolicy.FOLLOW);
         EngineFixture.steward("c1", "s1", "r1", "g1");
-        attach(MalformedRequests.class.getName(), warnings, Level.DEBUG);
-        attach("io.grpc", grpcLog, Level.WARN);
+        warnings = LogCapture.of(MalformedRequests.class, Level.DEBUG);
+        grpcLog = LogCapture.of("io.grpc", Level.WARN);
     }
 
     @AfterEach
     void stop() throws InterruptedException {
-        detach(MalformedRequests.class.getName(), warnings);
-        detach("io.grpc", grpcLog);
+        warnings.close();
+        grpcLog.close();
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         server.shutdown();
     }
@@ -119,7 +114,7 @@ class MalformedRequestsTest {
 
         assertEquals(1, replies.size());
         assertEquals(300, earnedFen());
-        assertTrue(warnings.list.isEmpty(), warnings.list.toString());
+        assertTrue(warnings.events().isEmpty(), warnings.events().toString());
     }
 
     private void assertMalformed(String method, byte[] request) {
@@ -134,13 +129,13 @@ class MalformedRequestsTest {
         assertEquals(method, info.getMetadataOrThrow("method"));
         assertEquals(keys, EngineFixture.dbsize(), "nothing written");
         assertEquals(0, earnedFen());
-        assertEquals(1, warnings.list.size(), warnings.list.toString());
-        ILoggingEvent warning = warnings.list.get(0);
+        assertEquals(1, warnings.events().size(), warnings.events().toString());
+        ILoggingEvent warning = warnings.events().get(0);
         assertEquals(Level.WARN, warning.getLevel());
         assertNull(warning.getThrowableProxy(), "no stack trace");
         assertTrue(warning.getFormattedMessage().startsWith(method + ": request from /127.0.0.1:"),
                 warning.getFormattedMessage());
-        assertTrue(grpcLog.list.isEmpty(), "grpc-java logged nothing: " + grpcLog.list);
+        assertTrue(grpcLog.events().isEmpty(), "grpc-java logged nothing: " + grpcLog.events());
     }
 
     private long earnedFen() {
@@ -171,21 +166,6 @@ class MalformedRequestsTest {
         byte[] all = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, all, a.length, b.length);
         return all;
-    }
-
-    private void attach(String loggerName, ListAppender<ILoggingEvent> appender, Level level) {
-        Logger logger = (Logger) LoggerFactory.getLogger(loggerName);
-        levels.put(loggerName, logger.getLevel());
-        appender.start();
-        logger.addAppender(appender);
-        logger.setLevel(level);
-    }
-
-    private void detach(String loggerName, ListAppender<ILoggingEvent> appender) {
-        Logger logger = (Logger) LoggerFactory.getLogger(loggerName);
-        logger.detachAppender(appender);
-        logger.setLevel(levels.get(loggerName));
-        appender.stop();
     }
 
     private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
