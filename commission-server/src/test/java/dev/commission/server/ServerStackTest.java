@@ -2,6 +2,7 @@ package dev.commission.server;
 
 import static dev.commission.server.testing.Refusals.refused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -112,6 +113,17 @@ class ServerStackTest {
                 channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             }
         }
+    }
+
+    @Test
+    void aUrlTheRedisClientCannotParseIsRefusedWithoutItsPassword(@TempDir Path dataDir) {
+        ServerConfig config = new ServerConfig("127.0.0.1", 0, "redis://:s3cret@[zz]:6379", null, dataDir);
+
+        IOException e = assertThrows(IOException.class, () -> ServerStack.start(config));
+
+        assertTrue(e.getMessage().startsWith("the Redis client cannot use the URL redis://***@[zz]:6379"), e.getMessage());
+        assertFalse(e.getMessage().contains("s3cret"), e.getMessage());
+        assertEquals(null, e.getCause(), "the client's own exception quotes the URL");
     }
 
     /**
