@@ -254,6 +254,11 @@ public final class MalformedRequests {
         }
 
         @Override
+        public void triggerEvent(Object event) {
+            delegate.triggerEvent(event);
+        }
+
+        @Override
         public MethodDescriptor<ReqT, RespT> getMethodDescriptor() {
             return method;
         }
