@@ -6,6 +6,7 @@ import dev.commission.core.CommissionEngine;
 import dev.commission.server.commission.CommissionGrpcService;
 import dev.commission.server.ranking.RankingGrpcService;
 import dev.commission.server.redis.RedisHealthProbe;
+import dev.commission.server.status.MalformedRequests;
 import dev.commission.server.watch.RankingWatchHub;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The gRPC server of one instance: CommissionService, RankingService, gRPC health (SERVING while
  * Redis answers reads and takes writes, probed four times a second) and server reflection, on
- * whatever transport the given builder makes.
+ * whatever transport the given builder makes. Every method answers request bytes that do not
+ * parse as bad input ({@link MalformedRequests}).
  */
 public final class CommissionServer {
     /** How long {@link #shutdown()} lets running calls finish before cancelling them. */
@@ -49,11 +51,11 @@ public final class CommissionServer {
                             Duration healthProbeInterval) {
         this.watchHub = new RankingWatchHub(redisson, engine);
         this.server = builder
-                .addService(new CommissionGrpcService(engine))
-                .addService(new RankingGrpcService(engine, watchHub))
-                .addService(health.getHealthService())
-                .addService(ProtoReflectionServiceV1.newInstance())
-                .addService(legacyReflection())
+                .addService(MalformedRequests.refused(new CommissionGrpcService(engine)))
+                .addService(MalformedRequests.refused(new RankingGrpcService(engine, watchHub)))
+                .addService(MalformedRequests.refused(health.getHealthService()))
+                .addService(MalformedRequests.refused(ProtoReflectionServiceV1.newInstance()))
+                .addService(MalformedRequests.refused(legacyReflection()))
                 .build();
         this.redisProbe = new RedisHealthProbe(redisson, healthProbeInterval, this::redisChanged);
     }
@@ -75,6 +77,7 @@ public final class CommissionServer {
     }
 
     public CommissionServer start() throws IOException {
+        JavaUtilLogging.routeToSlf4j();
         server.start();
         setServing(true);
         redisProbe.start();

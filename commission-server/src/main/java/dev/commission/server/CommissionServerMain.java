@@ -12,6 +12,7 @@ public final class CommissionServerMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        JavaUtilLogging.routeToSlf4j();
         ServerConfig config;
         try {
             config = ServerConfig.parse(args, System.getenv());
@@ -29,8 +30,11 @@ public final class CommissionServerMain {
         try {
             stack = ServerStack.start(config);
         } catch (Exception e) {
-            log.error("commission-server did not start: {}", rootMessage(e));
-            log.debug("start failure", e);
+            // The Redis URL's password never reaches the log, whatever a library put in its messages.
+            log.error("commission-server did not start: {}", config.withoutSecrets(rootMessage(e)));
+            if (!config.revealsSecrets(e)) {
+                log.debug("start failure", e);
+            }
             System.exit(1);
             return;
         }

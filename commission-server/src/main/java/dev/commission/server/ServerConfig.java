@@ -1,9 +1,14 @@
 package dev.commission.server;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,7 +16,8 @@ import java.util.Map;
  * variables, else defaults. With neither a Redis URL nor a Redisson config file the instance
  * starts an embedded Redis with its data in {@code dataDir}.
  *
- * @param redisUrl    {@code redis://} or {@code rediss://} URL of one Redis server, or null
+ * @param redisUrl    {@code redis://} or {@code rediss://} URL of one Redis server, or null; it may
+ *                    hold a password, so it is only ever shown through {@link #redisDescription()}
  * @param redisConfig Redisson YAML config file (Sentinel, Cluster, ...), or null
  */
 public record ServerConfig(String host, int port, String redisUrl, Path redisConfig, Path dataDir) {
@@ -65,9 +71,139 @@ public record ServerConfig(String host, int port, String redisUrl, Path redisCon
             return "Redisson config " + redisConfig;
         }
         if (redisUrl != null) {
-            return redisUrl.replaceFirst("//[^@/]*@", "//***@");
+            return redact(redisUrl);
         }
         return "embedded";
+    }
+
+    /** Like the record's own, but never with the Redis password. */
+    @Override
+    public String toString() {
+        return "ServerConfig[host=" + host + ", port=" + port + ", redisUrl=" + (redisUrl == null ? null : redact(redisUrl))
+                + ", redisConfig=" + redisConfig + ", dataDir=" + dataDir + "]";
+    }
+
+    /**
+     * {@code text} with every form of the Redis URL's credentials (as given, and percent-decoded)
+     * replaced by {@code ***}: for messages of exceptions that may quote the URL.
+     */
+    public String withoutSecrets(String text) {
+        if (text == null || redisUrl == null) {
+            return text;
+        }
+        String userInfo = userInfo(redisUrl);
+        if (userInfo == null || userInfo.isEmpty()) {
+            return text;
+        }
+        List<String> secrets = new ArrayList<>(List.of(userInfo));
+        int colon = userInfo.indexOf(':');
+        if (colon >= 0 && colon + 1 < userInfo.length()) {
+            secrets.add(userInfo.substring(colon + 1));
+        }
+        for (String secret : List.copyOf(secrets)) {
+            try {
+                secrets.add(URLDecoder.decode(secret, StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                // not percent-encoded: as given only
+            }
+        }
+        secrets.sort(Comparator.comparingInt(String::length).reversed()); // the longest first, so none is left in part
+        String clean = text;
+        for (String secret : secrets) {
+            if (!secret.isEmpty()) {
+                clean = clean.replace(secret, "***");
+            }
+        }
+        return clean;
+    }
+
+    /** Whether the Redis URL holds credentials. */
+    public boolean redisUrlHasCredentials() {
+        String userInfo = redisUrl == null ? null : userInfo(redisUrl);
+        return userInfo != null && !userInfo.isEmpty();
+    }
+
+    /** Whether any message in {@code failure}'s chain of causes holds the Redis URL's credentials. */
+    public boolean revealsSecrets(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String message = t.getMessage();
+            if (message != null && !message.equals(withoutSecrets(message))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The URL with everything between the scheme and the last {@code @} replaced by {@code ***}:
+     * a password may itself hold {@code @}, {@code /} or {@code :}, so nothing shorter is safe.
+     */
+    static String redact(String url) {
+        int at = url.lastIndexOf('@');
+        if (at < 0) {
+            return url;
+        }
+        int scheme = url.indexOf("://");
+        int start = scheme >= 0 && scheme < at ? scheme + 3 : 0;
+        return url.substring(0, start) + "***" + url.substring(at);
+    }
+
+    /** What stands between the scheme and the last {@code @}, or null when there is no {@code @}. */
+    private static String userInfo(String url) {
+        int at = url.lastIndexOf('@');
+        if (at < 0) {
+            return null;
+        }
+        int scheme = url.indexOf("://");
+        return url.substring(scheme >= 0 && scheme < at ? scheme + 3 : 0, at);
+    }
+
+    /**
+     * What the Redis client would refuse in a {@code redis://} URL, said without quoting the
+     * password; null when it looks right. The client reads the authority up to the first
+     * {@code /}, the credentials up to its last {@code @}, and percent-decodes them.
+     */
+    private static String urlProblem(String url) {
+        if (!url.matches("(?s)rediss?://.+")) {
+            return "";
+        }
+        String rest = url.substring(url.indexOf("://") + 3);
+        int end = rest.length();
+        for (char c : new char[] {'/', '?', '#'}) {
+            int i = rest.indexOf(c);
+            if (i >= 0 && i < end) {
+                end = i;
+            }
+        }
+        if (rest.lastIndexOf('@') > end) {
+            return " (a / ? or # in the password must be written %2F %3F %23)";
+        }
+        String authority = rest.substring(0, end);
+        int at = authority.lastIndexOf('@');
+        if (at >= 0) {
+            if (authority.lastIndexOf('@', at - 1) >= 0) {
+                return " (an @ in the password must be written %40)";
+            }
+            try {
+                URLDecoder.decode(authority.substring(0, at), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                return " (the credentials are not valid percent-encoding; write % as %25)";
+            }
+        }
+        String hostPort = authority.substring(at + 1);
+        int colon = hostPort.lastIndexOf(':');
+        if (colon < 0 || hostPort.endsWith("]")) {
+            return " (no port)";
+        }
+        String host = hostPort.substring(0, colon);
+        if (host.isEmpty() || (host.startsWith("[") != host.endsWith("]"))) {
+            return " (no host)";
+        }
+        String port = hostPort.substring(colon + 1);
+        if (!port.matches("[0-9]{1,5}") || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65_535) {
+            return " (the port must be a number from 1 to 65535)";
+        }
+        return null;
     }
 
     public static ServerConfig parse(String[] args, Map<String, String> env) throws UsageException {
@@ -121,8 +257,10 @@ public record ServerConfig(String host, int port, String redisUrl, Path redisCon
             }
         }
         String redisUrl = given.get("--redis-url");
-        if (redisUrl != null && !redisUrl.matches("rediss?://.+")) {
-            throw bad(source.get("--redis-url") + " must look like redis://host:port, got '" + redisUrl + "'");
+        String urlProblem = redisUrl == null ? null : urlProblem(redisUrl);
+        if (urlProblem != null) {
+            throw bad(source.get("--redis-url") + " must look like redis://host:port, got '" + redact(redisUrl) + "'"
+                    + urlProblem);
         }
         Path redisConfig = null;
         if (given.containsKey("--redis-config")) {

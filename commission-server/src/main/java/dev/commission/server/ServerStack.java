@@ -3,6 +3,7 @@ package dev.commission.server;
 import dev.commission.core.CommissionEngine;
 import dev.commission.server.redis.EmbeddedRedis;
 import dev.commission.server.redis.RedisConnections;
+import dev.commission.server.status.StatusMapper;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,7 +39,7 @@ public final class ServerStack implements AutoCloseable {
             } else if (config.redisConfig() != null) {
                 redisson = RedisConnections.forYaml(config.redisConfig());
             } else {
-                redisson = RedisConnections.forUrl(config.redisUrl());
+                redisson = connect(config);
             }
             CommissionEngine engine = new CommissionEngine(redisson);
             InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
@@ -58,6 +59,24 @@ public final class ServerStack implements AutoCloseable {
                 embedded.close();
             }
             throw e;
+        }
+    }
+
+    /**
+     * The Redis client for the configured URL. The client's messages about a URL it cannot parse
+     * quote it, password included and sometimes rewritten (a {@code :} as {@code [:]}), beyond
+     * what replacing the password can catch: for a URL with credentials only the fact is passed on.
+     */
+    private static RedissonClient connect(ServerConfig config) throws IOException {
+        try {
+            return RedisConnections.forUrl(config.redisUrl());
+        } catch (RuntimeException e) {
+            if (!config.redisUrlHasCredentials() || StatusMapper.isRedisUnavailable(e) && !config.revealsSecrets(e)) {
+                throw e;
+            }
+            throw new IOException("the Redis client cannot use the URL " + config.redisDescription() + " (its own "
+                    + "message is not shown, as it may quote the password); a URL reads "
+                    + "redis://[[user]:password@]host:port, with % / ? # @ in the password written %25 %2F %3F %23 %40");
         }
     }
 

@@ -18,9 +18,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import redis.embedded.RedisExecProvider;
 
 /** {@code main} in its own JVM, as an operator runs it. */
 class CommissionServerMainTest {
@@ -81,15 +83,70 @@ class CommissionServerMainTest {
         }
     }
 
-    /** Runs main on the test class path with the production logging config; output goes to dir/stdout and dir/stderr. */
+    @Test
+    void aRedisPasswordNeverReachesTheOutput(@TempDir Path dir) throws Exception {
+        record Run(String url, int exitCode, String shown) {
+        }
+        List<Run> runs = List.of(
+                new Run("redis://:s3cret@[::1:6379", 2, "'redis://***@[::1:6379' (no host)"),
+                new Run("redis://:s3cret@[zz]:6379", 1, "the Redis client cannot use the URL redis://***@[zz]:6379"),
+                new Run("redis://:s3cret@127.0.0.1:" + freePort(), 1, "Unable to connect to Redis server"));
+        for (int i = 0; i < runs.size(); i++) {
+            Run run = runs.get(i);
+            Path runDir = Files.createDirectories(dir.resolve("run" + i));
+            Process process = main(runDir, Map.of("COMMISSION_REDIS_URL", run.url()), "--port", "0");
+
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+            String output = Files.readString(runDir.resolve("stdout")) + Files.readString(runDir.resolve("stderr"));
+            assertEquals(run.exitCode(), process.exitValue(), output);
+            assertTrue(output.contains(run.shown()), output);
+            assertFalse(output.contains("s3cret"), output);
+        }
+    }
+
+    @Test
+    void theListeningLineNamesRedisWithoutItsPassword(@TempDir Path dir) throws Exception {
+        int redisPort = freePort();
+        Process redis = new ProcessBuilder(List.of(RedisExecProvider.defaultProvider().get().getAbsolutePath(),
+                "--port", Integer.toString(redisPort), "--bind", "127.0.0.1", "--requirepass", "s3cret", "--save", "",
+                "--dir", Files.createDirectories(dir.resolve("redis")).toString()))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true).start();
+        int port = freePort();
+        try {
+            Process process = main(dir, "--port", Integer.toString(port), "--redis-url",
+                    "redis://:s3cret@127.0.0.1:" + redisPort);
+            try {
+                awaitListening(port, process);
+                process.destroy(); // SIGTERM
+                assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+            } finally {
+                process.destroyForcibly();
+            }
+            String output = Files.readString(dir.resolve("stdout")) + Files.readString(dir.resolve("stderr"));
+            assertTrue(output.contains("commission-server listening on 127.0.0.1:" + port + " (Redis: redis://***@127.0.0.1:"
+                    + redisPort + ")"), output);
+            assertFalse(output.contains("s3cret"), output);
+        } finally {
+            redis.destroyForcibly();
+        }
+    }
+
     private static Process main(Path dir, String... args) throws IOException {
+        return main(dir, Map.of(), args);
+    }
+
+    /** Runs main on the test class path with the production logging config; output goes to dir/stdout and dir/stderr. */
+    private static Process main(Path dir, Map<String, String> environment, String... args) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         String logback = Path.of(CommissionServerMain.class.getResource("/logback.xml").getPath()).toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-Dlogback.configurationFile=" + logback,
                 "-cp", System.getProperty("java.class.path"), CommissionServerMain.class.getName()));
         command.addAll(List.of(args));
-        return new ProcessBuilder(command).directory(dir.toFile())
-                .redirectOutput(dir.resolve("stdout").toFile()).redirectError(dir.resolve("stderr").toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
+                .redirectOutput(dir.resolve("stdout").toFile()).redirectError(dir.resolve("stderr").toFile());
+        builder.environment().keySet().removeIf(name -> name.startsWith("COMMISSION_"));
+        builder.environment().putAll(environment);
+        return builder.start();
     }
 
     private static void awaitListening(int port, Process process) throws InterruptedException {

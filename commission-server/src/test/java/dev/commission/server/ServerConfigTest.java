@@ -1,6 +1,7 @@
 package dev.commission.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -92,6 +93,54 @@ class ServerConfigTest {
 
         assertEquals("redis://***@redis:6379", config.redisDescription());
         assertNull(config.redisConfig());
+        assertFalse(config.toString().contains("s3cret"), config.toString());
+    }
+
+    @Test
+    void aPasswordHoldingAtSignsOrColonsIsHiddenWhole() {
+        Map<String, String> descriptions = Map.of(
+                "redis://app:s3:cr@t@redis:6379", "redis://***@redis:6379",
+                "rediss://:s3%40cr%2Ft@redis:6380", "rediss://***@redis:6380",
+                "redis://app@s3cret@redis:6379", "redis://***@redis:6379");
+        for (Map.Entry<String, String> url : descriptions.entrySet()) {
+            ServerConfig config = new ServerConfig("127.0.0.1", 9090, url.getKey(), null, Path.of("data"));
+
+            assertEquals(url.getValue(), config.redisDescription());
+        }
+    }
+
+    @Test
+    void aBadRedisUrlIsRefusedWithoutEchoingItsPassword() {
+        Map<String, String> refusals = Map.of(
+                "redis://:s3cret@[::1:6379", "--redis-url must look like redis://host:port, got 'redis://***@[::1:6379' (no host)",
+                "redis://:s3cret@redis", "--redis-url must look like redis://host:port, got 'redis://***@redis' (no port)",
+                "redis://:s3cret@redis:99999", "--redis-url must look like redis://host:port, got 'redis://***@redis:99999'"
+                        + " (the port must be a number from 1 to 65535)",
+                "redis://:s3%cret@redis:6379", "--redis-url must look like redis://host:port, got 'redis://***@redis:6379'"
+                        + " (the credentials are not valid percent-encoding; write % as %25)",
+                "redis://:s3/cret@redis:6379", "--redis-url must look like redis://host:port, got 'redis://***@redis:6379'"
+                        + " (a / ? or # in the password must be written %2F %3F %23)",
+                "redis://:s3cret@:@redis:6379", "--redis-url must look like redis://host:port, got 'redis://***@redis:6379'"
+                        + " (an @ in the password must be written %40)",
+                "http://:s3cret@redis:6379", "--redis-url must look like redis://host:port, got 'http://***@redis:6379'",
+                ":s3cret@redis:6379", "--redis-url must look like redis://host:port, got '***@redis:6379'");
+        for (Map.Entry<String, String> refusal : refusals.entrySet()) {
+            assertEquals(refusal.getValue(), usage("--redis-url", refusal.getKey()).getMessage(), refusal.getKey());
+        }
+        ServerConfig.UsageException fromEnvironment = assertThrows(ServerConfig.UsageException.class,
+                () -> ServerConfig.parse(new String[0], Map.of("COMMISSION_REDIS_URL", "redis://:s3cret@redis")));
+        assertEquals("COMMISSION_REDIS_URL must look like redis://host:port, got 'redis://***@redis' (no port)",
+                fromEnvironment.getMessage());
+    }
+
+    @Test
+    void exceptionMessagesLoseEveryFormOfThePassword() throws Exception {
+        ServerConfig config = ServerConfig.parse(new String[] {"--redis-url", "redis://app:s3%40cret@redis:6379"}, Map.of());
+
+        assertEquals("Invalid authority field: *** and ***@redis and ***",
+                config.withoutSecrets("Invalid authority field: app:s3%40cret and s3%40cret@redis and s3@cret"));
+        assertTrue(config.revealsSecrets(new IllegalArgumentException(new RuntimeException("no: s3@cret"))));
+        assertFalse(config.revealsSecrets(new IllegalArgumentException("Unable to connect to Redis server: redis:6379")));
     }
 
     private static ServerConfig.UsageException usage(String... args) {

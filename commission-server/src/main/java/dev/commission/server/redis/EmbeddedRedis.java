@@ -22,6 +22,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -36,8 +39,11 @@ import redis.embedded.RedisExecProvider;
  * data folder, so a restart on the same folder finds every campaign again.
  *
  * <p>The process is managed here rather than by the artifact's own launcher so that its output
- * is drained for as long as it runs (a full pipe would stall Redis) and so that a data folder is
- * never used by two servers at once. Call {@link #close()}; nothing stops it implicitly.
+ * is drained for as long as it runs (a full pipe would stall Redis), so that a data folder is
+ * never used by two servers at once, and so that it is supervised: if it exits without being
+ * asked to, that is logged at ERROR at once and it is started again on the same folder and the
+ * same port (where the Redis client reconnects by itself), after 0.1 s, doubling up to 5 s while
+ * it keeps failing. Call {@link #close()}; nothing stops it implicitly.
  */
 public final class EmbeddedRedis implements AutoCloseable {
     /** The version of the shipped binary. */
@@ -48,28 +54,48 @@ public final class EmbeddedRedis implements AutoCloseable {
     private static final Logger serverLog = LoggerFactory.getLogger("redis-server");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration FIRST_RESTART_DELAY = Duration.ofMillis(100);
+    private static final Duration MAX_RESTART_DELAY = Duration.ofSeconds(5);
+    /** A process that ran this long before it died was healthy: the next restart comes at once again. */
+    private static final Duration STABLE_RUN = Duration.ofSeconds(30);
     private static final String READY = "Ready to accept connections";
     private static final String LOCK_FILE = "commission-server.lock";
     private static final String PID_FILE = "redis.pid";
     private static final int START_ATTEMPTS = 3;
+    /** glibc says "Address already in use", the musl the shipped binary is built with "Address in use". */
+    private static final Pattern PORT_TAKEN = Pattern.compile("Address (already )?in use");
     private static final Pattern TROUBLE = Pattern.compile("WARNING|[Ee]rror|[Ff]ail|[Ff]atal|[Cc]an't|[Cc]annot|[Uu]nable|No space");
 
     private final Path dataDir;
     private final int port;
-    private final Process process;
+    private final File binary;
     private final FileChannel lockChannel;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final ScheduledExecutorService supervisor;
+    /** The running process (or the one that died, until its successor runs); guarded by this. */
+    private Process process;
+    private long startedAt;
+    /** Touched by the supervisor's one thread only. */
+    private Duration restartDelay = FIRST_RESTART_DELAY;
+    private int failedRestarts;
 
-    private EmbeddedRedis(Path dataDir, int port, Process process, FileChannel lockChannel) {
+    private EmbeddedRedis(Path dataDir, int port, File binary, Process process, FileChannel lockChannel) {
         this.dataDir = dataDir;
         this.port = port;
+        this.binary = binary;
         this.process = process;
+        this.startedAt = System.nanoTime();
         this.lockChannel = lockChannel;
+        this.supervisor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "embedded-redis-supervisor");
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /**
-     * Starts redis-server with its data in {@code dataDir} (created if missing) and waits until it
-     * accepts connections.
+     * Starts redis-server with its data in {@code dataDir} (created if missing), waits until it
+     * accepts connections and supervises it from then on.
      *
      * @throws IOException if the folder is in use by another server or redis-server does not start
      */
@@ -85,9 +111,10 @@ public final class EmbeddedRedis implements AutoCloseable {
                 int port = freePort();
                 try {
                     Process process = launch(binary, port, dir);
-                    EmbeddedRedis redis = new EmbeddedRedis(dir, port, process, lockChannel);
+                    EmbeddedRedis redis = new EmbeddedRedis(dir, port, binary, process, lockChannel);
                     log.info("No Redis configured: started embedded redis-server {} on {}:{}, append-only persistence in {}",
                             VERSION, HOST, port, dir);
+                    redis.supervise(process);
                     return redis;
                 } catch (PortTakenException e) {
                     failure = e; // another process took the free port first: pick another
@@ -117,13 +144,14 @@ public final class EmbeddedRedis implements AutoCloseable {
         return dataDir;
     }
 
-    public boolean isRunning() {
+    /** Whether redis-server runs now: false between an unexpected exit and the restart, and after {@link #close()}. */
+    public synchronized boolean isRunning() {
         return process.isAlive();
     }
 
     /**
-     * Stops redis-server with SIGTERM, on which it syncs the append-only file and exits, and
-     * releases the data folder. Idempotent.
+     * Stops supervising, then stops redis-server with SIGTERM, on which it syncs the append-only
+     * file and exits, and releases the data folder. Idempotent.
      */
     @Override
     public void close() {
@@ -131,17 +159,22 @@ public final class EmbeddedRedis implements AutoCloseable {
             return;
         }
         try {
-            process.destroy();
-            if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                log.warn("embedded redis-server on {}:{} did not stop within {} s; killing it", HOST, port,
-                        STOP_TIMEOUT.toSeconds());
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            supervisor.shutdownNow(); // a restart under way is interrupted, and stops what it started
+            if (!supervisor.awaitTermination(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("embedded redis-server supervisor did not stop within {} s", STOP_TIMEOUT.toSeconds());
             }
+            Process current;
+            synchronized (this) {
+                current = process;
+            }
+            stop(current);
             log.info("embedded redis-server on {}:{} stopped (exit code {})", HOST, port,
-                    process.isAlive() ? "?" : process.exitValue());
+                    current.isAlive() ? "?" : current.exitValue());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            process.destroyForcibly();
+            synchronized (this) {
+                process.destroyForcibly();
+            }
         } finally {
             try {
                 lockChannel.close();
@@ -149,6 +182,109 @@ public final class EmbeddedRedis implements AutoCloseable {
                 log.debug("cannot release the lock on {}: {}", dataDir, e.toString());
             }
         }
+    }
+
+    private static void stop(Process process) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+            log.warn("embedded redis-server pid {} did not stop within {} s; killing it", process.pid(),
+                    STOP_TIMEOUT.toSeconds());
+            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Restarts {@code running} when it exits, unless {@link #close()} stopped it. */
+    private void supervise(Process running) {
+        running.onExit().thenAccept(this::exited);
+    }
+
+    private void exited(Process dead) {
+        long ranNanos;
+        synchronized (this) {
+            if (closed.get() || dead != process) {
+                return;
+            }
+            ranNanos = System.nanoTime() - startedAt;
+        }
+        log.error("embedded redis-server pid {} on {}:{} exited unexpectedly, {}, after running {} s; data folder {}; "
+                        + "restarting it there, on the same port", dead.pid(), HOST, port, exitDescription(dead.exitValue()),
+                String.format("%.1f", ranNanos / 1e9), dataDir);
+        try {
+            supervisor.execute(() -> {
+                if (ranNanos >= STABLE_RUN.toNanos()) {
+                    restartDelay = FIRST_RESTART_DELAY;
+                    failedRestarts = 0;
+                }
+                log.warn("restarting embedded redis-server on {}:{} in {} ms", HOST, port, scheduleRestart().toMillis());
+            });
+        } catch (RejectedExecutionException e) {
+            // closing: nothing to restart
+        }
+    }
+
+    /** Runs on the supervisor; the delay after which the restart comes. */
+    private Duration scheduleRestart() {
+        Duration delay = restartDelay;
+        restartDelay = delay.multipliedBy(2).compareTo(MAX_RESTART_DELAY) > 0 ? MAX_RESTART_DELAY : delay.multipliedBy(2);
+        try {
+            supervisor.schedule(this::restart, delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // closing: nothing to restart
+        }
+        return delay;
+    }
+
+    /** Runs on the supervisor. */
+    private void restart() {
+        if (closed.get()) {
+            return;
+        }
+        Process started;
+        try {
+            started = launch(binary, port, dataDir);
+        } catch (PortTakenException e) {
+            failedRestarts++;
+            log.warn("embedded redis-server cannot restart: port {} on {} is taken by another process; waiting for it "
+                    + "to be free (the Redis client reconnects to that port only): trying again in {} ms", port, HOST,
+                    scheduleRestart().toMillis());
+            return;
+        } catch (InterruptedIOException e) {
+            return; // closing
+        } catch (IOException e) {
+            failedRestarts++;
+            log.error("embedded redis-server did not restart on {}: {}; trying again in {} ms", dataDir, e.getMessage(),
+                    scheduleRestart().toMillis());
+            return;
+        }
+        synchronized (this) {
+            if (closed.get()) {
+                started.destroyForcibly();
+                return;
+            }
+            process = started;
+            startedAt = System.nanoTime();
+        }
+        log.info("embedded redis-server restarted on {}:{} (pid {}){}; it reloaded its append-only data from {}", HOST,
+                port, started.pid(), failedRestarts == 0 ? "" : " after " + failedRestarts + " failed attempt" + (failedRestarts == 1 ? "" : "s"), dataDir);
+        failedRestarts = 0;
+        supervise(started);
+    }
+
+    /** Java reports a process ended by signal N as exit code 128 + N. */
+    static String exitDescription(int exitCode) {
+        if (exitCode > 128 && exitCode < 128 + 65) {
+            int signal = exitCode - 128;
+            String name = switch (signal) {
+                case 6 -> "SIGABRT";
+                case 9 -> "SIGKILL";
+                case 11 -> "SIGSEGV";
+                case 15 -> "SIGTERM";
+                default -> null;
+            };
+            return name == null ? "killed by signal " + signal + " (exit code " + exitCode + ")"
+                    : "killed by " + name + " (signal " + signal + ", exit code " + exitCode + ")";
+        }
+        return "exit code " + exitCode;
     }
 
     /** Locks the folder for this process; the lock goes when the channel closes or the JVM dies. */
@@ -222,7 +358,7 @@ public final class EmbeddedRedis implements AutoCloseable {
             synchronized (startupOutput) {
                 output = String.join("\n", startupOutput);
             }
-            if (output.contains("Address already in use")) {
+            if (PORT_TAKEN.matcher(output).find()) {
                 throw new PortTakenException(port);
             }
             throw new IOException((e instanceof TimeoutException
