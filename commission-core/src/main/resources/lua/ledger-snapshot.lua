@@ -18,13 +18,14 @@
 --
 -- Reply: {"CAMPAIGN_NOT_FOUND", message}, or
 --   {"OK", policy,
---    ledger,      {{id, {field, value, ...}}, ...}         XRANGE - +
+--    ledger,      {{id, {'e', entry}}, ...}               XRANGE - + (shared.lua's journal encoding)
 --    totals,      {field, value, ...}
 --    placements,  {field, value, ...}
 --    rankings,    {{key, {member, score, ...}}, ...}        key without the prefix, e.g. rank:group:g1;
 --                                                           every ranking looked at, empty when absent
 --    stewards,    {{sid, {field, value, ...}}, ...}         fields empty when the hash is missing
 --    orders}      {{orderNo, exists (1|0), settled_commission, reversed_commission, state}, ...}
+--                 as shared.lua's read_order reads the order record
 
 local function ledger_snapshot()
   local campaign = KEYS[1]
@@ -59,19 +60,15 @@ local function ledger_snapshot()
   local ledger = redis.call('XRANGE', KEYS[2], '-', '+')
   local orderSeen, orderIds = {}, {}
   for _, entry in ipairs(ledger) do
-    local f = entry[2]
-    for i = 1, #f, 2 do
-      local name, value = f[i], f[i + 1]
-      if name == 'steward' then
-        want('steward', value)
-      elseif name == 'region' or name == 'from_region' then
-        want('region', value)
-      elseif name == 'group' or name == 'from_group' then
-        want('group', value)
-      elseif name == 'order' and value ~= '' and not orderSeen[value] then
-        orderSeen[value] = true
-        orderIds[#orderIds + 1] = value
-      end
+    local f = entry_fields(entry[2][2])
+    want('steward', f.steward)
+    want('region', f.region)
+    want('region', f.from_region)
+    want('group', f.group)
+    want('group', f.from_group)
+    if f.order and not orderSeen[f.order] then
+      orderSeen[f.order] = true
+      orderIds[#orderIds + 1] = f.order
     end
   end
 
@@ -117,9 +114,13 @@ local function ledger_snapshot()
 
   local orders = {}
   for _, orderNo in ipairs(orderIds) do
-    local order = key('order:' .. orderNo)
-    local v = redis.call('HMGET', order, 'settled_commission', 'reversed_commission', 'state')
-    orders[#orders + 1] = {orderNo, tostring(redis.call('EXISTS', order)), v[1] or '', v[2] or '', v[3] or ''}
+    local order = read_order(orderNo)
+    if order.state then
+      orders[#orders + 1] = {orderNo, '1', int(order.settled_commission or 0), int(order.reversed_commission),
+                             order.state}
+    else
+      orders[#orders + 1] = {orderNo, '0', '', '', ''}
+    end
   end
 
   return {'OK', policy, ledger, totals, placements, rankings, stewards, orders}

@@ -27,6 +27,8 @@ public enum Reason {
     INSUFFICIENT_BALANCE(Kind.PRECONDITION),
     /** Refunds would exceed what the order paid. */
     REFUND_EXCEEDS_PAID(Kind.PRECONDITION),
+    /** A refund by lines names a SKU the order does not have, or more of it than is left to refund. */
+    REFUND_LINES_UNKNOWN(Kind.PRECONDITION),
     /** A total would reach 2^53, beyond what Lua numbers and sorted-set scores hold exactly. */
     TOTAL_OVERFLOW(Kind.PRECONDITION),
     /** The ledger moved while a rebuild was computed; the caller may retry. */

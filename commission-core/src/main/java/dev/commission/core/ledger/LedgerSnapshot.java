@@ -3,7 +3,6 @@ package dev.commission.core.ledger;
 import dev.commission.core.CampaignKeys;
 import dev.commission.core.campaign.TransferPolicy;
 import dev.commission.core.operation.ScriptReply;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,21 +67,9 @@ record LedgerSnapshot(TransferPolicy policy, List<LedgerEntry> entries, Map<Stri
         return new LedgerSnapshot(policy, entries, totals, placements, rankings, stewards, orders);
     }
 
-    /** Stream entries as XRANGE returns them: {@code {{id, {field, value, ...}}, ...}}. */
+    /** Stream entries as XRANGE returns them, through the one decoder of the journal's encoding. */
     static List<LedgerEntry> entries(List<Object> raw) {
-        List<LedgerEntry> entries = new ArrayList<>(raw.size());
-        for (Object item : raw) {
-            List<Object> pair = list(item);
-            entries.add(entry(text(pair.get(0)), hash(list(pair.get(1)))));
-        }
-        return entries;
-    }
-
-    static LedgerEntry entry(String id, Map<String, String> fields) {
-        String delta = fields.getOrDefault("delta", "");
-        return new LedgerEntry(id, fields.getOrDefault("type", ""), fields.getOrDefault("steward", ""),
-                delta.isEmpty() ? 0 : Long.parseLong(delta), fields.getOrDefault("region", ""),
-                fields.getOrDefault("group", ""), Collections.unmodifiableMap(fields));
+        return LedgerEntryDecoder.decodeAll(raw);
     }
 
     private static Map<String, String> hash(List<Object> flat) {

@@ -314,7 +314,7 @@ class LedgerBookTest {
     @Test
     void anOrderWhoseFiguresDisagreeWithItsEntriesIsAnOrderCommissionDiscrepancy() {
         everyOperation(TransferPolicy.FOLLOW);
-        redis.getMap(keys.order("o1"), StringCodec.INSTANCE).addAndGet("reversed_commission", 1);
+        redis.getMap(keys.orderRefunds("o1"), StringCodec.INSTANCE).addAndGet("reversed_commission", 1);
 
         ReconcileReport report = reconcile();
 
