@@ -58,9 +58,12 @@ local function ledger_snapshot()
   end
 
   local ledger = redis.call('XRANGE', KEYS[2], '-', '+')
-  local orderSeen, orderIds = {}, {}
+  local orderSeen, orderIds, settlements = {}, {}, {}
   for _, entry in ipairs(ledger) do
     local f = entry_fields(entry[2][2])
+    if f.type == 'settle' then
+      settlements[entry[1]] = f
+    end
     want('steward', f.steward)
     want('region', f.region)
     want('region', f.from_region)
@@ -114,7 +117,7 @@ local function ledger_snapshot()
 
   local orders = {}
   for _, orderNo in ipairs(orderIds) do
-    local order = read_order(orderNo)
+    local order = read_order(orderNo, settlements)
     if order.state then
       orders[#orders + 1] = {orderNo, '1', int(order.settled_commission or 0), int(order.reversed_commission),
                              order.state}

@@ -119,7 +119,8 @@ end
 -- in a fixed order per type, separated by single spaces, an empty token for an absent field,
 -- trailing empty tokens dropped; free text (a name, a reason) comes last and may hold spaces.
 -- The time is the stream id's. A settlement's `lines` ("sku*qty*paid,...") give its paid
--- amount and item count, its `rule` token the rule applied: r<bps> or f<fen>, then c<cap> if any.
+-- amount and item count, its `rule` token the rule applied: r<bps> or f<fen>, then c<cap> if any
+-- (settlement_terms reads them).
 local JOURNAL_HEAD = {'type', 'steward', 'delta', 'region', 'group'}
 local JOURNAL_TAIL = {
   register = {'name'},
@@ -130,15 +131,16 @@ local JOURNAL_TAIL = {
   close = {},
 }
 
-local function journal_layout(kind)
+local JOURNAL_LAYOUT = {}
+for kind, tail in pairs(JOURNAL_TAIL) do
   local layout = {}
   for _, name in ipairs(JOURNAL_HEAD) do
     layout[#layout + 1] = name
   end
-  for _, name in ipairs(JOURNAL_TAIL[kind] or {}) do
+  for _, name in ipairs(tail) do
     layout[#layout + 1] = name
   end
-  return layout
+  JOURNAL_LAYOUT[kind] = layout
 end
 
 -- A rule applied to an order as one token: r<bps> or f<fen>, then c<cap> when capped.
@@ -153,7 +155,7 @@ local function journal(fields)
     named[fields[i]] = fields[i + 1]
   end
   local tokens = {}
-  for i, name in ipairs(journal_layout(named.type)) do
+  for i, name in ipairs(JOURNAL_LAYOUT[named.type] or JOURNAL_HEAD) do
     tokens[i] = named[name] or ''
   end
   while #tokens > 1 and tokens[#tokens] == '' do
@@ -162,30 +164,35 @@ local function journal(fields)
   return redis.call('XADD', key('ledger'), '*', 'e', table.concat(tokens, ' '))
 end
 
--- The fields of a journal entry's `e` value, by name; absent fields are nil. A settlement's
--- `paid`, `items`, `rule`, `rate` and `cap` are expanded from its lines and rule token.
+-- The fields of a journal entry's `e` value, by name, as written; absent fields are nil.
 local function entry_fields(packed)
-  local kind = string.match(packed or '', '^[^ ]*')
-  local layout = journal_layout(kind)
-  local fields = {}
-  for i, value in ipairs(cut(packed or '', ' ', #layout)) do
-    if value ~= '' and layout[i] then
+  local kind = string.match(packed, '^[^ ]*')
+  local layout = JOURNAL_LAYOUT[kind] or JOURNAL_HEAD
+  local fields, start, n = {}, 1, #layout
+  for i = 1, n do
+    local at = i < n and string.find(packed, ' ', start, true)
+    local value = string.sub(packed, start, at and at - 1 or -1)
+    if value ~= '' then
       fields[layout[i]] = value
     end
-  end
-  if kind == 'settle' then
-    local paid, items = 0, 0
-    for _, line in ipairs(split(fields.lines or '', ',')) do
-      local l = cut(line, '*')
-      items = items + num(l[2])
-      paid = paid + num(l[3])
+    if not at then
+      break
     end
-    fields.paid, fields.items = int(paid), int(items)
-    local letter, rate, cap = string.match(fields.rule or '', '^(%a)(%d+)c?(%d*)$')
-    fields.rule = letter == 'f' and 'fixed' or 'rate'
-    fields.rate, fields.cap = rate or '0', (cap ~= nil and cap ~= '') and cap or '0'
+    start = at + 1
   end
   return fields
+end
+
+-- A settlement's paid amount and item count, summed from its lines, and its rule spelled out:
+-- kind (fixed|rate), rate, cap.
+local function settlement_terms(fields)
+  local paid, items = 0, 0
+  for qty, fen in string.gmatch(fields.lines or '', '[^,*]*%*(%d+)%*(%d+)') do
+    items = items + tonumber(qty)
+    paid = paid + tonumber(fen)
+  end
+  local letter, rate, cap = string.match(fields.rule or '', '^(%a)(%d+)c?(%d*)$')
+  return paid, items, letter == 'f' and 'fixed' or 'rate', tonumber(rate) or 0, tonumber(cap) or 0
 end
 
 -- Lines as "sku*qty*paid,...", summed per SKU: sku to {qty, paid}.
@@ -216,8 +223,9 @@ end
 
 -- The order with the names of its facts: state (AWAITING_SETTLEMENT, SETTLED or REFUNDED; nil
 -- when nothing is recorded), steward, paid, items, lines, rule, rate, cap, region, group,
--- settled_commission, fp, earned_after, net_at_settle, and the refunds' figures.
-local function read_order(order_no)
+-- settled_commission, fp, earned_after, net_at_settle, and the refunds' figures. A caller that
+-- holds the journal already may pass `entries` (entry id -> entry_fields) to spare the lookup.
+local function read_order(order_no, entries)
   local bucket, refunds_key = order_keys(order_no)
   local settlement = redis.call('HGET', bucket, order_no)
   local refunds = hash(refunds_key)
@@ -232,11 +240,14 @@ local function read_order(order_no)
   if settlement then
     local s = cut(settlement, ' ')
     order.entry_id, order.fp, order.earned_after = s[1], s[2], num(s[3])
-    local found = redis.call('XRANGE', key('ledger'), s[1], s[1])
-    local e = found[1] and entry_fields(found[1][2][2]) or {}
+    local e = entries and entries[s[1]]
+    if not e then
+      local found = redis.call('XRANGE', key('ledger'), s[1], s[1])
+      e = found[1] and entry_fields(found[1][2][2]) or {}
+    end
     order.steward, order.region, order.group, order.lines = e.steward, e.region, e.group, e.lines or ''
-    order.paid, order.items, order.settled_commission = num(e.paid), num(e.items), num(e.delta)
-    order.rule, order.rate, order.cap = e.rule, num(e.rate), num(e.cap)
+    order.paid, order.items, order.rule, order.rate, order.cap = settlement_terms(e)
+    order.settled_commission = num(e.delta)
     order.net_at_settle = s[4] and num(s[4]) or order.settled_commission
     order.state = order.refunded >= order.paid and 'REFUNDED' or 'SETTLED'
   elseif next(refunds) ~= nil then

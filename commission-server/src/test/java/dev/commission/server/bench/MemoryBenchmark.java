@@ -14,10 +14,12 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.redisson.Redisson;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.options.KeysScanOptions;
 import org.redisson.client.codec.StringCodec;
+import org.redisson.config.Config;
 
 /**
  * Redis memory per settled order: registers S stewards, settles N orders through the settle
@@ -63,6 +65,20 @@ public final class MemoryBenchmark {
                     orderRecords / (double) orders, orderRecords, orderKeys);
             System.out.printf("MEMORY USAGE of the ledger per settlement entry: %.1f bytes (%,d bytes for %,d entries)%n",
                     (ledgerAfter - ledgerBefore) / (double) orders, ledgerAfter - ledgerBefore, orders);
+            Config patient = new Config();
+            patient.useSingleServer().setAddress(RedisExtension.url()).setTimeout(120_000).setRetryAttempts(0);
+            RedissonClient slow = Redisson.create(patient);
+            CommissionEngine patientEngine = new CommissionEngine(slow);
+            long scriptBegan = System.nanoTime();
+            patientEngine.registry().runner().run("ledger-snapshot", List.of(keys.campaign(), keys.ledger(), keys.totals(),
+                    keys.placements(), keys.rankStewards(), keys.rankGroups(), keys.rankRegions()), List.of())
+                    .toCompletableFuture().join();
+            System.out.printf("ledger-snapshot script alone: %d ms%n", (System.nanoTime() - scriptBegan) / 1_000_000);
+            long began = System.nanoTime();
+            boolean clean = patientEngine.reconcile(CAMPAIGN).toCompletableFuture().join().clean();
+            System.out.printf("Reconcile of the campaign (one snapshot script): %d ms, clean: %b%n",
+                    (System.nanoTime() - began) / 1_000_000, clean);
+            slow.shutdown();
             System.out.println("command: mvn -B -q -Pbench -pl commission-server -am verify -DskipTests "
                     + "-Dbench.main=dev.commission.server.bench.MemoryBenchmark -Dbench.args=\"--orders " + orders
                     + " --stewards " + stewards + " --lines " + lines + "\"");
