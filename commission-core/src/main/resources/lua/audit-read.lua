@@ -12,7 +12,8 @@
 --                                          region, group, then its score in rank:stewards, in
 --                                          rank:region:<region>, in rank:group:<group> ('' = absent)
 --   'orders', orderNo...                -> per order: orderNo, exists (1|0), settled_commission,
---                                          reversed_commission, state
+--                                          reversed_commission, state, as shared.lua's read_order
+--                                          reads the order record
 --   'zscan', key, cursor, count, with   -> next cursor, then member, score pairs; with = '1' adds
 --                                          after each pair the member's steward hash: exists,
 --                                          region, group
@@ -55,12 +56,18 @@ local function read()
     end
   elseif what == 'orders' then
     for i = 2, #ARGV do
-      local k = key('order:' .. ARGV[i])
-      local v = redis.call('HMGET', k, 'settled_commission', 'reversed_commission', 'state')
+      local order = read_order(ARGV[i])
       add(ARGV[i])
-      add(tostring(redis.call('EXISTS', k)))
-      for j = 1, 3 do
-        add(v[j])
+      if order.state then
+        add('1')
+        add(int(order.settled_commission or 0))
+        add(int(order.reversed_commission))
+        add(order.state)
+      else
+        add('0')
+        add('')
+        add('')
+        add('')
       end
     end
   elseif what == 'zscan' then

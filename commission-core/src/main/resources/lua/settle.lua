@@ -1,11 +1,12 @@
 -- settle: credit the commission of one shipped order, net of refunds that arrived before it.
--- KEYS[1] campaign  KEYS[2] steward:<sid>  KEYS[3] order:<orderNo>  KEYS[4] totals  KEYS[5] ledger
+-- KEYS[1] campaign  KEYS[2] steward:<sid>  KEYS[3] orders:<bucket>  KEYS[4] totals  KEYS[5] ledger
 -- KEYS[6] names  KEYS[7] placements  KEYS[8] transfers  KEYS[9] rank:stewards  KEYS[10] rank:groups
--- KEYS[11] rank:regions
--- ARGV[1] order no  ARGV[2] steward id  ARGV[3] paid fen  ARGV[4] items  ARGV[5] fingerprint
+-- KEYS[11] rank:regions  KEYS[12] refunds:<orderNo>
+-- ARGV[1] order no  ARGV[2] steward id  ARGV[3] paid fen  ARGV[4] lines "sku*qty*paid,..." (sorted)
+-- ARGV[5] fingerprint
 -- ARGV[6] region, ARGV[7] group: the steward's placement as the caller knows it ('' = not given)
 -- ARGV[8] name for a steward registered on the fly  ARGV[9] number of lines
-local order_no, steward_id, paid, items, fp = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
+local order_no, steward_id, paid, lines, fp = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5]
 local want_region, want_group, name = ARGV[6], ARGV[7], ARGV[8]
 
 local campaign = hash(KEYS[1])
@@ -13,12 +14,12 @@ local missing = campaign_missing(campaign)
 if missing then
   return missing
 end
-local order = hash(KEYS[3])
+local order = read_order(order_no)
 if order.fp then
   if order.fp ~= fp then
     return {'ORDER_CONFLICT', 'order ' .. order_no .. ' was settled with a different payload'}
   end
-  return {'DUPLICATE', num(order.net_at_settle), num(order.earned_after)}
+  return {'DUPLICATE', order.net_at_settle, order.earned_after}
 end
 local closed = campaign_closed(campaign)
 if closed then
@@ -45,7 +46,6 @@ local full = commission(kind, rate, paid, cap)
 -- Refunds that came first and add up to more than the order paid are clamped (the commission is
 -- then 0, never negative); the excess is kept on the order and in the journal for follow-up.
 local refunded = math.min(num(order.refunded), paid)
-local excess = num(order.refunded) - refunded
 local net_paid = paid - refunded
 local net = commission(kind, rate, net_paid, cap)
 
@@ -75,13 +75,26 @@ elseif moving then
   redis.call('HSET', KEYS[8], steward_id .. ':@order:' .. order_no,
       table.concat({fp, old_region, old_group, region, group, int(moved)}, ' '))
 end
-journal({'type', 'settle', 'steward', steward_id, 'delta', int(full), 'region', region, 'group', group,
-         'order', order_no, 'paid', int(paid), 'items', int(items), 'rule', kind, 'rate', int(rate), 'cap', int(cap)})
+local entry_id = journal({'type', 'settle', 'steward', steward_id, 'delta', int(full), 'region', region,
+    'group', group, 'order', order_no, 'lines', lines, 'rule', rule_token(kind, rate, cap)})
+-- Each refund kept before the settlement gets its own reverse entry, in arrival order, each
+-- taking the commission down to what is due on what is still paid after it (clamped at paid).
+local so_far, due = 0, full
+for _, kept in ipairs(split(order.pending or '', ',')) do
+  local refund_id, fen = string.match(kept, '^(.*):(%d+)$')
+  local amount = math.min(tonumber(fen), paid - so_far)
+  so_far = so_far + amount
+  local after = commission(kind, rate, paid - so_far, cap)
+  local excess = tonumber(fen) - amount
+  journal({'type', 'reverse', 'steward', steward_id, 'delta', int(after - due), 'region', region, 'group', group,
+           'order', order_no, 'refund', refund_id, 'amount', int(amount), 'excess', excess > 0 and int(excess) or ''})
+  due = after
+end
 if refunded > 0 then
-  journal({'type', 'reverse', 'steward', steward_id, 'delta', int(net - full), 'region', region, 'group', group,
-           'order', order_no, 'refund', '*pending*', 'amount', int(refunded), 'excess', int(excess)})
-  if excess > 0 then
-    redis.call('HSET', KEYS[3], 'refund_excess', int(excess))
+  redis.call('HSET', KEYS[12], 'refunded', int(refunded), 'reversed_commission', int(full - net))
+  redis.call('HDEL', KEYS[12], 'pending')
+  if num(order.refunded) > refunded then
+    redis.call('HSET', KEYS[12], 'refund_excess', int(num(order.refunded) - refunded))
   end
 end
 local earned = credit(steward_id, steward, region, group, net)
@@ -90,10 +103,7 @@ redis.call('HINCRBY', KEYS[2], 'orders', 1)
 redis.call('HINCRBY', KEYS[2], 'version', 1)
 redis.call('HINCRBY', KEYS[4], 'sales', int(net_paid))
 redis.call('HINCRBY', KEYS[4], 'orders', 1)
-redis.call('HSET', KEYS[3], 'state', net_paid > 0 and 'SETTLED' or 'REFUNDED', 'steward', steward_id,
-    'paid', int(paid), 'items', int(items), 'refunded', int(refunded), 'rule', kind, 'rate', int(rate), 'cap', int(cap),
-    'settled_commission', int(full), 'reversed_commission', int(full - net), 'net_at_settle', int(net),
-    'region', region, 'group', group, 'fp', fp, 'earned_after', int(earned))
+write_order_settlement(order_no, entry_id, fp, earned, net, full)
 publish(scopes_of_steward(region, group), scopes_of_group(region),
     scopes_of_steward(old_region, old_group), scopes_of_group(old_region))
 return {'APPLIED', net, earned}

@@ -98,19 +98,172 @@ local function publish(...)
   redis.call('PUBLISH', key('events'), table.concat(tokens, ' '))
 end
 
-local now
+-- Splits `text` at every `sep` (one plain character), keeping empty parts; with `limit`, at most
+-- that many parts, the last one holding the rest (free text such as a name may contain `sep`).
+local function cut(text, sep, limit)
+  local parts, start = {}, 1
+  while true do
+    local at = (not limit or #parts < limit - 1) and string.find(text, sep, start, true)
+    if not at then
+      parts[#parts + 1] = string.sub(text, start)
+      return parts
+    end
+    parts[#parts + 1] = string.sub(text, start, at - 1)
+    start = at + 1
+  end
+end
+
+-- The journal entry, one home for its encoding (the Java side decodes it in LedgerEntryDecoder).
+-- Each stream entry has one field, `e`, so every entry of a stream node has the fields of the
+-- node's master entry and Redis stores no field names per entry. Its value is the entry's fields
+-- in a fixed order per type, separated by single spaces, an empty token for an absent field,
+-- trailing empty tokens dropped; free text (a name, a reason) comes last and may hold spaces.
+-- The time is the stream id's. A settlement's `lines` ("sku*qty*paid,...") give its paid
+-- amount and item count, its `rule` token the rule applied: r<bps> or f<fen>, then c<cap> if any
+-- (settlement_terms reads them).
+local JOURNAL_HEAD = {'type', 'steward', 'delta', 'region', 'group'}
+local JOURNAL_TAIL = {
+  register = {'name'},
+  settle = {'order', 'lines', 'rule'},
+  reverse = {'order', 'refund', 'amount', 'unrecovered', 'excess'},
+  adjust = {'adjustment', 'reason'},
+  transfer = {'transfer', 'from_region', 'from_group', 'moved'},
+  close = {},
+}
+
+local JOURNAL_LAYOUT = {}
+for kind, tail in pairs(JOURNAL_TAIL) do
+  local layout = {}
+  for _, name in ipairs(JOURNAL_HEAD) do
+    layout[#layout + 1] = name
+  end
+  for _, name in ipairs(tail) do
+    layout[#layout + 1] = name
+  end
+  JOURNAL_LAYOUT[kind] = layout
+end
+
+-- A rule applied to an order as one token: r<bps> or f<fen>, then c<cap> when capped.
+local function rule_token(kind, rate, cap)
+  return (kind == 'fixed' and 'f' or 'r') .. int(rate) .. (cap > 0 and ('c' .. int(cap)) or '')
+end
+
+-- Appends one entry, given as a flat list of name, value pairs; returns its stream id.
 local function journal(fields)
-  if not now then
-    local t = redis.call('TIME')
-    now = int(tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
+  local named = {}
+  for i = 1, #fields, 2 do
+    named[fields[i]] = fields[i + 1]
   end
-  local args = {'XADD', key('ledger'), '*'}
-  for _, v in ipairs(fields) do
-    args[#args + 1] = v
+  local tokens = {}
+  for i, name in ipairs(JOURNAL_LAYOUT[named.type] or JOURNAL_HEAD) do
+    tokens[i] = named[name] or ''
   end
-  args[#args + 1] = 'ts'
-  args[#args + 1] = now
-  return redis.call(unpack(args))
+  while #tokens > 1 and tokens[#tokens] == '' do
+    tokens[#tokens] = nil
+  end
+  return redis.call('XADD', key('ledger'), '*', 'e', table.concat(tokens, ' '))
+end
+
+-- The fields of a journal entry's `e` value, by name, as written; absent fields are nil.
+local function entry_fields(packed)
+  local kind = string.match(packed, '^[^ ]*')
+  local layout = JOURNAL_LAYOUT[kind] or JOURNAL_HEAD
+  local fields, start, n = {}, 1, #layout
+  for i = 1, n do
+    local at = i < n and string.find(packed, ' ', start, true)
+    local value = string.sub(packed, start, at and at - 1 or -1)
+    if value ~= '' then
+      fields[layout[i]] = value
+    end
+    if not at then
+      break
+    end
+    start = at + 1
+  end
+  return fields
+end
+
+-- A settlement's paid amount and item count, summed from its lines, and its rule spelled out:
+-- kind (fixed|rate), rate, cap.
+local function settlement_terms(fields)
+  local paid, items = 0, 0
+  for qty, fen in string.gmatch(fields.lines or '', '[^,*]*%*(%d+)%*(%d+)') do
+    items = items + tonumber(qty)
+    paid = paid + tonumber(fen)
+  end
+  local letter, rate, cap = string.match(fields.rule or '', '^(%a)(%d+)c?(%d*)$')
+  return paid, items, letter == 'f' and 'fixed' or 'rate', tonumber(rate) or 0, tonumber(cap) or 0
+end
+
+-- Lines as "sku*qty*paid,...", summed per SKU: sku to {qty, paid}.
+local function lines_by_sku(text)
+  local out = {}
+  for _, line in ipairs(split(text or '', ',')) do
+    local l = cut(line, '*')
+    local sum = out[l[1]] or {0, 0}
+    out[l[1]] = {sum[1] + num(l[2]), sum[2] + num(l[3])}
+  end
+  return out
+end
+
+-- The order record, one home for its encoding: order_keys, read_order and the writes below.
+-- A settled order is one field of `orders:<b>`, one of 4096 hashes per campaign (b: the first
+-- three hex digits of the SHA-1 of the order number; CampaignKeys.orderBucket computes the same):
+-- order number -> "<settle entry id> <fingerprint> <steward earned after>[ <commission credited>]"
+-- (the last only when refunds came first and it differs from the settlement's delta; these answer
+-- a replay). Every other fact of the settlement (steward, lines, paid, rule, placement,
+-- commission) is in that journal entry and read from there, not stored twice. An order with
+-- refunds also has the hash `refunds:<no>`: `refunded` (fen), `reversed_commission`,
+-- `unrecovered_commission`, `refund_excess`, `refunded_lines` ("sku*qty*paid,..." refunded by
+-- lines), `pending` (refunds kept before the settlement, "<refund id>:<fen>,..." in arrival
+-- order) and `refund:<id>` (each refund's fingerprint and result); absent fields are 0 or empty.
+local function order_keys(order_no)
+  return key('orders:' .. string.sub(redis.sha1hex(order_no), 1, 3)), key('refunds:' .. order_no)
+end
+
+-- The order with the names of its facts: state (AWAITING_SETTLEMENT, SETTLED or REFUNDED; nil
+-- when nothing is recorded), steward, paid, items, lines, rule, rate, cap, region, group,
+-- settled_commission, fp, earned_after, net_at_settle, and the refunds' figures. A caller that
+-- holds the journal already may pass `entries` (entry id -> entry_fields) to spare the lookup.
+local function read_order(order_no, entries)
+  local bucket, refunds_key = order_keys(order_no)
+  local settlement = redis.call('HGET', bucket, order_no)
+  local refunds = hash(refunds_key)
+  local order = {
+    refunded = num(refunds.refunded),
+    reversed_commission = num(refunds.reversed_commission),
+    unrecovered_commission = num(refunds.unrecovered_commission),
+    refund_excess = num(refunds.refund_excess),
+    refunded_lines = refunds.refunded_lines or '',
+    pending = refunds.pending or '',
+  }
+  if settlement then
+    local s = cut(settlement, ' ')
+    order.entry_id, order.fp, order.earned_after = s[1], s[2], num(s[3])
+    local e = entries and entries[s[1]]
+    if not e then
+      local found = redis.call('XRANGE', key('ledger'), s[1], s[1])
+      e = found[1] and entry_fields(found[1][2][2]) or {}
+    end
+    order.steward, order.region, order.group, order.lines = e.steward, e.region, e.group, e.lines or ''
+    order.paid, order.items, order.rule, order.rate, order.cap = settlement_terms(e)
+    order.settled_commission = num(e.delta)
+    order.net_at_settle = s[4] and num(s[4]) or order.settled_commission
+    order.state = order.refunded >= order.paid and 'REFUNDED' or 'SETTLED'
+  elseif next(refunds) ~= nil then
+    order.state = 'AWAITING_SETTLEMENT'
+  end
+  return order
+end
+
+-- Writes: the settlement of an order, as read_order reads it back.
+local function write_order_settlement(order_no, entry_id, fp, earned, net, full)
+  local bucket = order_keys(order_no)
+  local value = table.concat({entry_id, fp, int(earned)}, ' ')
+  if net ~= full then
+    value = value .. ' ' .. int(net)
+  end
+  redis.call('HSET', bucket, order_no, value)
 end
 
 -- Checks phase helper: would crediting `delta` to the steward and to (region, group) stay in

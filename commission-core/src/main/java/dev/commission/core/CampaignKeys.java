@@ -1,11 +1,19 @@
 package dev.commission.core;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
 /**
  * The Redis key schema of one campaign. Every key carries the hash tag {@code {c:<campaignId>}}
  * so a campaign lives in one Cluster slot and every script's keys share it. Scripts derive the
  * per-region and per-group keys from {@link #campaign()} with the same names as here.
  */
 public final class CampaignKeys {
+    /** How many order buckets a campaign has: the first three hex digits of the order number's SHA-1. */
+    public static final int ORDER_BUCKETS = 4096;
+
     private final String campaignId;
     private final String prefix;
 
@@ -32,9 +40,23 @@ public final class CampaignKeys {
         return prefix + "steward:" + stewardId;
     }
 
-    /** Hash: steward, paid, commission, refunds, rate applied, placement at settle, state. */
-    public String order(String orderNo) {
-        return prefix + "order:" + orderNo;
+    /**
+     * Hash, one of {@value #ORDER_BUCKETS} per campaign, chosen by the order number: order number
+     * to its settlement. Settled orders share hashes instead of a key each, so Redis keeps no key,
+     * object and dictionary entry per order (the layout is shared.lua's {@code read_order}).
+     */
+    public String orderBucket(String orderNo) {
+        try {
+            byte[] sha1 = MessageDigest.getInstance("SHA-1").digest(orderNo.getBytes(StandardCharsets.UTF_8));
+            return prefix + "orders:" + HexFormat.of().formatHex(sha1).substring(0, 3);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is required by the JVM", e);
+        }
+    }
+
+    /** Hash, only for an order that has refunds: their totals, lines and each refund's record. */
+    public String orderRefunds(String orderNo) {
+        return prefix + "refunds:" + orderNo;
     }
 
     /** Hash: steward id to name, for ranking pages. */

@@ -35,6 +35,8 @@ import dev.commission.core.steward.Steward;
 import dev.commission.core.steward.TransferResult;
 import dev.commission.core.steward.TransferSteward;
 import dev.commission.core.steward.TransferStrategy;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -49,6 +51,8 @@ import org.redisson.client.codec.StringCodec;
  * fail with {@link CommissionException} for business refusals.
  */
 public final class CommissionEngine {
+    /** Reads an order record through shared.lua's read_order, its one reader. */
+    private static final String ORDER_SCRIPT = "order-read";
     private final RedissonClient redisson;
     private final RedisCallPolicy policy;
     private final StrategyRegistry registry;
@@ -82,6 +86,7 @@ public final class CommissionEngine {
         this.transfer = registry.add(new TransferStrategy());
         this.rankings = new RankingReader(runner);
         this.ledger = new LedgerBook(redisson, runner);
+        runner.register(ORDER_SCRIPT);
     }
 
     public StrategyRegistry registry() {
@@ -153,17 +158,20 @@ public final class CommissionEngine {
         return validated(() -> new Validator().id("campaign_id", campaignId).id("order_no", orderNo).throwIfInvalid(),
                 () -> {
                     CampaignKeys keys = new CampaignKeys(campaignId);
-                    return readHash(keys.order(orderNo)).thenCombine(readHash(keys.campaign()), (o, c) -> {
-                        requireCampaign(c, campaignId);
-                        if (o.isEmpty()) {
-                            throw new CommissionException(Reason.ORDER_NOT_FOUND, "order " + orderNo + " is not known");
-                        }
-                        return new Order(campaignId, orderNo, o.getOrDefault("steward", ""),
-                                Order.State.valueOf(o.get("state")), number(o, "paid"), number(o, "refunded"),
-                                number(o, "settled_commission"), number(o, "reversed_commission"),
-                                number(o, "unrecovered_commission"),
-                                o.getOrDefault("region", ""), o.getOrDefault("group", ""));
-                    });
+                    return runner.run(ORDER_SCRIPT, List.of(keys.campaign(), keys.orderBucket(orderNo), keys.orderRefunds(orderNo),
+                            keys.ledger()),
+                            List.of(orderNo)).thenApply(reply -> {
+                                Map<String, String> o = new HashMap<>();
+                                List<?> flat = (List<?>) reply.values().get(1);
+                                for (int i = 0; i + 1 < flat.size(); i += 2) {
+                                    o.put(String.valueOf(flat.get(i)), String.valueOf(flat.get(i + 1)));
+                                }
+                                return new Order(campaignId, orderNo, o.getOrDefault("steward", ""),
+                                        Order.State.valueOf(o.get("state")), number(o, "paid"), number(o, "refunded"),
+                                        number(o, "settled_commission"), number(o, "reversed_commission"),
+                                        number(o, "unrecovered_commission"), number(o, "refund_excess"),
+                                        o.getOrDefault("region", ""), o.getOrDefault("group", ""));
+                            });
                 });
     }
 

@@ -11,7 +11,7 @@ public enum Reason {
     CAMPAIGN_NOT_FOUND(Kind.NOT_FOUND),
     STEWARD_NOT_FOUND(Kind.NOT_FOUND),
     /** Found by {@code GetOrder}, which reads the order hash directly. */
-    ORDER_NOT_FOUND(Kind.NOT_FOUND, Source.ENGINE),
+    ORDER_NOT_FOUND(Kind.NOT_FOUND),
     /** The campaign id exists with a different definition. */
     CAMPAIGN_CONFLICT(Kind.CONFLICT),
     /** The steward exists with a different name or placement. */
@@ -29,6 +29,8 @@ public enum Reason {
     INSUFFICIENT_BALANCE(Kind.PRECONDITION),
     /** Refunds would exceed what the order paid. */
     REFUND_EXCEEDS_PAID(Kind.PRECONDITION),
+    /** A refund by lines names a SKU the order does not have, or more of it than is left to refund. */
+    REFUND_LINES_UNKNOWN(Kind.PRECONDITION),
     /** A total would reach 2^53, beyond what Lua numbers and sorted-set scores hold exactly. */
     TOTAL_OVERFLOW(Kind.PRECONDITION),
     /** Figures kept moving faster than a rebuild could set them right; the caller may retry. */

@@ -10,10 +10,14 @@ import dev.commission.core.order.SettleResult;
 import dev.commission.core.steward.RegisterSteward;
 import dev.commission.core.steward.Steward;
 import dev.commission.core.testing.RedisExtension;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.function.Executable;
+import org.redisson.api.options.KeysScanOptions;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -30,6 +34,16 @@ public final class EngineFixture {
             engine = new CommissionEngine(RedisExtension.redisson());
         }
         return engine;
+    }
+
+    /** Every key of a campaign and its DUMP, sorted by key: equal before and after means nothing was written. */
+    public static Map<String, String> campaignKeys(String campaignId) {
+        Map<String, String> out = new TreeMap<>();
+        String pattern = new CampaignKeys(campaignId).prefix() + "*"; // braces are no glob characters
+        for (String key : RedisExtension.redisson().getKeys().getKeys(KeysScanOptions.defaults().pattern(pattern))) {
+            out.put(key, Base64.getEncoder().encodeToString(RedisExtension.redisson().getBucket(key).dump()));
+        }
+        return out;
     }
 
     public static <T> T await(CompletionStage<T> stage) {

@@ -78,6 +78,7 @@ public final class EngineTour {
                 steps.add(step("page " + scope.token() + " " + c, () -> engine().rankingPage(c, scope, 0, 10)));
             }
             steps.add(step("standing s1 " + c, () -> engine().standing(c, "s1")));
+            steps.add(step("order o1 " + c, () -> engine().getOrder(c, "o1")));
             steps.add(step("ledger page " + c, () -> engine().listLedger(c, "", 5)));
             steps.add(step("reconcile " + c, () -> engine().reconcile(c).thenApply(report -> {
                 assertTrue(report.clean(), "reconcile " + c + ": " + report);

@@ -77,7 +77,7 @@ final class AuditReader {
             Object raw = reply.values().get(1);
             @SuppressWarnings("unchecked")
             List<Object> items = raw instanceof List<?> l ? (List<Object>) l : List.of();
-            List<LedgerEntry> entries = LedgerEntries.decode(items);
+            List<LedgerEntry> entries = LedgerEntryDecoder.decodeAll(items);
             if (entries.isEmpty()) {
                 throw new IllegalStateException("the ledger ends before entry " + position + " it was read at");
             }

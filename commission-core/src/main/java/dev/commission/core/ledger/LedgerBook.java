@@ -56,7 +56,7 @@ public final class LedgerBook {
                     Object raw = reply.values().get(1);
                     @SuppressWarnings("unchecked")
                     List<Object> items = raw instanceof List<?> l ? (List<Object>) l : List.of();
-                    List<LedgerEntry> entries = LedgerEntries.decode(items);
+                    List<LedgerEntry> entries = LedgerEntryDecoder.decodeAll(items);
                     String next = !entries.isEmpty() && entries.size() >= limit
                             ? entries.get(entries.size() - 1).entryId() : "";
                     return new LedgerPage(List.copyOf(entries), next);

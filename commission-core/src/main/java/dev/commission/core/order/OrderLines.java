@@ -26,12 +26,28 @@ final class OrderLines {
         }
     }
 
+    /**
+     * The lines as the scripts keep them: {@code sku*qty*paid,...}, in the canonical order. Ids
+     * cannot hold {@code *} or {@code ,}.
+     */
+    static String encode(List<OrderLine> lines) {
+        StringBuilder text = new StringBuilder();
+        for (OrderLine line : sorted(lines)) {
+            text.append(text.length() == 0 ? "" : ",").append(line.skuId()).append('*').append(line.quantity())
+                    .append('*').append(line.paidFen());
+        }
+        return text.toString();
+    }
+
+    private static List<OrderLine> sorted(List<OrderLine> lines) {
+        return lines.stream().sorted(Comparator.comparing(OrderLine::skuId)
+                .thenComparingLong(OrderLine::quantity).thenComparingLong(OrderLine::paidFen)).toList();
+    }
+
     /** The lines as text, in a fixed order: a retry that lists the same lines differently is the same request. */
     static String canonical(List<OrderLine> lines) {
         StringBuilder text = new StringBuilder();
-        List<OrderLine> sorted = lines.stream().sorted(Comparator.comparing(OrderLine::skuId)
-                .thenComparingLong(OrderLine::quantity).thenComparingLong(OrderLine::paidFen)).toList();
-        for (OrderLine line : sorted) {
+        for (OrderLine line : sorted(lines)) {
             text.append(line.skuId()).append('*').append(line.quantity()).append('=').append(line.paidFen()).append(';');
         }
         return text.toString();

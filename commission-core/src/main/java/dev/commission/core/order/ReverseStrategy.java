@@ -21,14 +21,14 @@ public final class ReverseStrategy implements OperationStrategy<ReverseCommissio
     @Override
     public List<Object> keys(ReverseCommission request) {
         CampaignKeys keys = new CampaignKeys(request.campaignId());
-        return List.of(keys.campaign(), keys.order(request.orderNo()), keys.totals(), keys.ledger(),
-                keys.rankStewards(), keys.rankGroups(), keys.rankRegions());
+        return List.of(keys.campaign(), keys.orderBucket(request.orderNo()), keys.totals(), keys.ledger(),
+                keys.rankStewards(), keys.rankGroups(), keys.rankRegions(), keys.orderRefunds(request.orderNo()));
     }
 
     @Override
     public List<Object> args(ReverseCommission request) {
         return List.of(request.orderNo(), request.refundId(), Long.toString(request.amountFen()),
-                Fingerprint.of(request.canonical()));
+                Fingerprint.of(request.canonical()), OrderLines.encode(request.lines()));
     }
 
     @Override

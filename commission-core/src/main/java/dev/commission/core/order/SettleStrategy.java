@@ -20,9 +20,9 @@ public final class SettleStrategy implements OperationStrategy<SettleCommission,
     @Override
     public List<Object> keys(SettleCommission request) {
         CampaignKeys keys = new CampaignKeys(request.campaignId());
-        return List.of(keys.campaign(), keys.steward(request.stewardId()), keys.order(request.orderNo()),
+        return List.of(keys.campaign(), keys.steward(request.stewardId()), keys.orderBucket(request.orderNo()),
                 keys.totals(), keys.ledger(), keys.names(), keys.placements(), keys.transfers(),
-                keys.rankStewards(), keys.rankGroups(), keys.rankRegions());
+                keys.rankStewards(), keys.rankGroups(), keys.rankRegions(), keys.orderRefunds(request.orderNo()));
     }
 
     @Override
@@ -32,7 +32,7 @@ public final class SettleStrategy implements OperationStrategy<SettleCommission,
         String fingerprint = Fingerprint.of(request.stewardId() + "|" + request.regionId() + "|" + request.groupId()
                 + "|" + OrderLines.canonical(request.lines()));
         return List.of(request.orderNo(), request.stewardId(), Long.toString(request.paidFen()),
-                Long.toString(request.items()), fingerprint, request.regionId(), request.groupId(),
+                OrderLines.encode(request.lines()), fingerprint, request.regionId(), request.groupId(),
                 request.stewardName().isEmpty() ? request.stewardId() : request.stewardName(),
                 Integer.toString(request.lines().size()));
     }

@@ -35,6 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.listener.MessageListener;
 import org.redisson.client.codec.StringCodec;
@@ -164,6 +165,46 @@ class LedgerBookTest {
         assertEquals(-40, read.get(2).deltaFen());
         assertEquals("85", read.get(4).fields().get("moved")); // 100 - 40 + 25
         assertEquals("r2", read.get(4).regionId());
+    }
+
+    @Test
+    void everyStoredEntryIsOneFieldThatDecodesToTheNamedFieldsOfItsType() {
+        everyOperation(TransferPolicy.FOLLOW);
+
+        // Each stream entry holds exactly the field e, so Redis keeps no field names per entry.
+        List<Object> raw = redis.getScript(StringCodec.INSTANCE).eval(keys.ledger(), RScript.Mode.READ_ONLY,
+                "return redis.call('XRANGE', KEYS[1], '-', '+')", RScript.ReturnType.LIST, List.of(keys.ledger()));
+        for (Object item : raw) {
+            List<?> fields = (List<?>) ((List<?>) item).get(1);
+            assertEquals(2, fields.size(), fields.toString());
+            assertEquals(LedgerEntryDecoder.FIELD, fields.get(0));
+        }
+        Map<String, Map<String, String>> byType = new TreeMap<>();
+        for (LedgerEntry entry : wholeLedger()) {
+            Map<String, String> fields = new TreeMap<>(entry.fields());
+            fields.remove("ts");
+            byType.putIfAbsent(entry.type() + (fields.containsKey("excess") ? "+excess" : ""), fields);
+        }
+        assertEquals(Map.of("type", "register", "steward", "s1", "delta", "0", "region", "r1", "group", "g1",
+                "name", "Name s1"), byType.get("register"));
+        assertEquals(Map.ofEntries(Map.entry("type", "settle"), Map.entry("steward", "s1"), Map.entry("delta", "100"),
+                Map.entry("region", "r1"), Map.entry("group", "g1"), Map.entry("order", "o1"),
+                Map.entry("lines", "sku-0*1*1000"), Map.entry("paid", "1000"), Map.entry("items", "1"),
+                Map.entry("rule", "rate"), Map.entry("rate", "1000"), Map.entry("cap", "0")), byType.get("settle"));
+        assertEquals(Map.of("type", "reverse", "steward", "s1", "delta", "-40", "region", "r1", "group", "g1",
+                "order", "o1", "refund", "rf1", "amount", "400"), byType.get("reverse"));
+        assertEquals(Map.of("type", "adjust", "steward", "s2", "delta", "25", "region", "r1", "group", "g2",
+                "adjustment", "a1", "reason", "operator a1"), byType.get("adjust"));
+        assertEquals(Map.of("type", "transfer", "steward", "s1", "delta", "0", "region", "r2", "group", "g3",
+                "transfer", "t1", "from_region", "r1", "from_group", "g1", "moved", "50"), byType.get("transfer"));
+        assertEquals(Map.of("type", "close"), byType.get("close"));
+        assertEquals(Map.of("type", "reverse", "steward", "s1", "delta", "-30", "region", "r2", "group", "g3",
+                "order", "o4", "refund", "rf0", "amount", "300"), wholeLedger().stream()
+                .filter(e -> "rf0".equals(e.fields().get("refund"))).findFirst().map(e -> {
+                    Map<String, String> f = new TreeMap<>(e.fields());
+                    f.remove("ts");
+                    return f;
+                }).orElseThrow());
     }
 
     @Test
@@ -315,7 +356,7 @@ class LedgerBookTest {
     @Test
     void anOrderWhoseFiguresDisagreeWithItsEntriesIsAnOrderCommissionDiscrepancy() {
         everyOperation(TransferPolicy.FOLLOW);
-        redis.getMap(keys.order("o1"), StringCodec.INSTANCE).addAndGet("reversed_commission", 1);
+        redis.getMap(keys.orderRefunds("o1"), StringCodec.INSTANCE).addAndGet("reversed_commission", 1);
 
         ReconcileReport report = reconcile();
 

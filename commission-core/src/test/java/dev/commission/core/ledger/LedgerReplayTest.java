@@ -25,8 +25,8 @@ class LedgerReplayTest {
         for (int i = 0; i < extra.length; i += 2) {
             fields.put(extra[i], extra[i + 1]);
         }
-        fields.put("ts", "1700000000000");
-        ledger.add(LedgerEntries.entry((ledger.size() + 1) + "-0", fields));
+        ledger.add(new LedgerEntry((ledger.size() + 1) + "-0", type, steward == null ? "" : steward, delta,
+                region == null ? "" : region, group == null ? "" : group, fields));
     }
 
     private void register(String steward, String region, String group) {
@@ -81,7 +81,7 @@ class LedgerReplayTest {
     void aRefundNettedAtSettlementCountsAgainstTheOrderAndTheSales() {
         register("s1", "r1", "g1");
         settle("s1", "o1", 1_000, 100, "r1", "g1");
-        reverse("s1", "o1", "*pending*", 300, -30, "r1", "g1");
+        reverse("s1", "o1", "rf1", 300, -30, "r1", "g1");
 
         LedgerReplay replay = replay(TransferPolicy.FOLLOW);
 
@@ -97,7 +97,7 @@ class LedgerReplayTest {
     void anOrderRefundedInFullBeforeSettlementNetsToNothingButStillCountsAsAnOrder() {
         register("s1", "r1", "g1");
         settle("s1", "o1", 1_000, 100, "r1", "g1");
-        reverse("s1", "o1", "*pending*", 1_000, -100, "r1", "g1");
+        reverse("s1", "o1", "rf1", 1_000, -100, "r1", "g1");
 
         LedgerReplay replay = replay(TransferPolicy.FOLLOW);
 

@@ -109,6 +109,9 @@ class ScriptRefusalTest {
                 () -> engine().reverse(new ReverseCommission("c1", "o1", "f1", 600, List.of())), Reason.REFUND_CONFLICT));
         rows.add(new Refusal("refund more than was paid", "c1", ScriptRefusalTest::open,
                 () -> engine().reverse(new ReverseCommission("c1", "o1", "f9", 2_600, List.of())), Reason.REFUND_EXCEEDS_PAID));
+        rows.add(new Refusal("refund by lines a SKU the order does not have", "c1", ScriptRefusalTest::open,
+                () -> engine().reverse(new ReverseCommission("c1", "o1", "f8", 0,
+                        List.of(new dev.commission.core.order.OrderLine("not-sold", 1, 100)))), Reason.REFUND_LINES_UNKNOWN));
         rows.add(new Refusal("refund an unsettled order past 2^53", "c1", ScriptRefusalTest::refundsNearTheLimit,
                 () -> engine().reverse(new ReverseCommission("c1", "o9", "f9", 1_000, List.of())), Reason.TOTAL_OVERFLOW));
 

@@ -2,6 +2,7 @@ package dev.commission.core.order;
 
 import static dev.commission.core.EngineFixture.await;
 import static dev.commission.core.EngineFixture.campaign;
+import static dev.commission.core.EngineFixture.campaignKeys;
 import static dev.commission.core.EngineFixture.dbsize;
 import static dev.commission.core.EngineFixture.engine;
 import static dev.commission.core.EngineFixture.lines;
@@ -16,8 +17,10 @@ import dev.commission.core.Reason;
 import dev.commission.core.campaign.CommissionRule;
 import dev.commission.core.campaign.CommissionRule.Tier;
 import dev.commission.core.campaign.TransferPolicy;
+import dev.commission.core.ledger.LedgerEntry;
 import dev.commission.core.testing.RedisExtension;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -118,6 +121,26 @@ class ReverseTest {
     }
 
     @Test
+    void eachRefundKeptBeforeTheSettlementHasItsOwnJournalEntry() {
+        campaign("c1", CommissionRule.rate(1000, 0), TransferPolicy.FOLLOW);
+        steward("c1", "s1", "r1", "g1");
+        refund("o1", "early-1", 300);
+        refund("o1", "early-2", 900); // 200 of it beyond what the order will have paid
+
+        settle("c1", "o1", "s1", 1_000);
+
+        List<LedgerEntry> entries = await(engine().listLedger("c1", "", 100)).entries();
+        List<LedgerEntry> reversals = entries.stream().filter(e -> e.type().equals("reverse")).toList();
+        assertEquals(List.of("early-1", "early-2"), reversals.stream().map(e -> e.fields().get("refund")).toList());
+        assertEquals(List.of(-30L, -70L), reversals.stream().map(LedgerEntry::deltaFen).toList());
+        assertEquals(List.of("300", "700"), reversals.stream().map(e -> e.fields().get("amount")).toList());
+        assertEquals("200", reversals.get(1).fields().get("excess"));
+        assertEquals(200, await(engine().getOrder("c1", "o1")).refundExcessFen());
+        assertEquals(Outcome.DUPLICATE, refund("o1", "early-1", 300).outcome());
+        assertTrue(await(engine().reconcile("c1")).clean());
+    }
+
+    @Test
     void anyOrderOfSettleAndRefundsEndsWithTheSameMoney() {
         campaign("c1", CommissionRule.rate(777, 0), TransferPolicy.FOLLOW);
         steward("c1", "s1", "r1", "g1");
@@ -150,8 +173,10 @@ class ReverseTest {
         assertEquals(0, settled.commissionFen());
         assertEquals(Order.State.REFUNDED, await(engine().getOrder("c1", "o1")).state());
         assertEquals(0, await(engine().getSteward("c1", "s1")).salesFen());
-        assertEquals("4000", RedisExtension.redisson().getMap(new dev.commission.core.CampaignKeys("c1").order("o1"),
-                org.redisson.client.codec.StringCodec.INSTANCE).get("refund_excess"));
+        Order order = await(engine().getOrder("c1", "o1"));
+        assertEquals(4_000, order.refundExcessFen());
+        assertEquals(1_000, order.refundedFen());
+        assertEquals(0, order.commissionFen());
     }
 
     @Test
@@ -170,9 +195,35 @@ class ReverseTest {
         steward("c1", "s1", "r1", "g1");
         settle("c1", "o1", "s1", 1_000, 2_000);
 
-        ReverseResult result = await(engine().reverse(new ReverseCommission("c1", "o1", "r1", 0, lines(2_000))));
+        ReverseResult result = await(engine().reverse(new ReverseCommission("c1", "o1", "r1", 0, lines(1_000, 2_000))));
 
-        assertEquals(200, result.reversedFen());
+        assertEquals(300, result.reversedFen());
+    }
+
+    @Test
+    void refundByLinesMustNameWhatTheOrderHasAndHasNotRefundedYet() {
+        campaign("c1", CommissionRule.rate(1000, 0), TransferPolicy.FOLLOW);
+        steward("c1", "s1", "r1", "g1");
+        await(engine().settle(new SettleCommission("c1", "o1", "s1",
+                List.of(new OrderLine("sofa", 2, 2_000), new OrderLine("lamp", 1, 500)))));
+        Map<String, String> before = campaignKeys("c1");
+
+        refused(Reason.REFUND_LINES_UNKNOWN, () -> refundLines("r1", new OrderLine("chair", 1, 100)));
+        refused(Reason.REFUND_LINES_UNKNOWN, () -> refundLines("r1", new OrderLine("sofa", 3, 2_000)));
+        refused(Reason.REFUND_EXCEEDS_PAID, () -> refundLines("r1", new OrderLine("lamp", 1, 501)));
+        assertEquals(before, campaignKeys("c1"));
+
+        assertEquals(100, refundLines("r2", new OrderLine("sofa", 1, 1_000)).reversedFen());
+        refused(Reason.REFUND_LINES_UNKNOWN, () -> refundLines("r3", new OrderLine("sofa", 2, 1_000)));
+        assertEquals(100, refundLines("r4", new OrderLine("sofa", 1, 1_000)).reversedFen());
+        refused(Reason.REFUND_LINES_UNKNOWN, () -> refundLines("r5", new OrderLine("sofa", 1, 1)));
+        assertEquals(50, refundLines("r6", new OrderLine("lamp", 1, 500)).reversedFen());
+        assertEquals(Order.State.REFUNDED, await(engine().getOrder("c1", "o1")).state());
+        assertTrue(await(engine().reconcile("c1")).clean());
+    }
+
+    private static ReverseResult refundLines(String refundId, OrderLine... lines) {
+        return await(engine().reverse(new ReverseCommission("c1", "o1", refundId, 0, List.of(lines))));
     }
 
     @Test
@@ -204,7 +255,7 @@ class ReverseTest {
         Order order = await(engine().getOrder("c1", "o1"));
         assertEquals(20, order.reversedCommissionFen());
         assertEquals(40, order.unrecoveredCommissionFen());
-        assertEquals(80, order.commissionFen());
+        assertEquals(40, order.commissionFen()); // 100 settled - 20 taken back - 40 the steward no longer held
 
         ReverseResult rest = refund("o1", "r2", 400); // due back: 40 more; the steward holds nothing
         assertEquals(0, rest.reversedFen());

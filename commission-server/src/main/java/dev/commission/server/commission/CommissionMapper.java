@@ -233,6 +233,7 @@ final class CommissionMapper {
                 .setSettledCommissionFen(order.settledCommissionFen())
                 .setReversedCommissionFen(order.reversedCommissionFen())
                 .setUnrecoveredCommissionFen(order.unrecoveredCommissionFen())
+                .setRefundExcessFen(order.refundExcessFen())
                 .setCommissionFen(order.commissionFen())
                 .setRegionId(text(order.regionId()))
                 .setGroupId(text(order.groupId()))

@@ -373,6 +373,42 @@ class CommissionGrpcServiceTest {
                         .setRefundFen(10_001).build()));
     }
 
+    @Test
+    void refundByLinesTheOrderDoesNotHaveIsFailedPrecondition() {
+        rateCampaign("c1", 1_000);
+        register("c1", "s1", "r1", "g1");
+        settle("c1", "o1", "s1", 6_000, 4_000);
+
+        refused(Code.FAILED_PRECONDITION, "REFUND_LINES_UNKNOWN", () -> commission.reverseCommission(
+                ReverseCommissionRequest.newBuilder().setCampaignId("c1").setOrderNo("o1").setRefundId("rf1")
+                        .setLines(RefundLines.newBuilder().addLines(line(5_000))).build()));
+        assertEquals(0, order("c1", "o1").getRefundedFen());
+    }
+
+    @Test
+    void anOrderShowsTheRefundExcessAndWhatTheStewardHoldsForIt() {
+        rateCampaign("c1", 1_000);
+        register("c1", "s1", "r1", "g1");
+        commission.reverseCommission(ReverseCommissionRequest.newBuilder()
+                .setCampaignId("c1").setOrderNo("early").setRefundId("rf1").setRefundFen(12_000).build());
+        settle("c1", "early", "s1", 10_000);
+        settle("c1", "o2", "s1", 10_000);
+        adjust("c1", "a1", "s1", -800);
+        commission.reverseCommission(ReverseCommissionRequest.newBuilder()
+                .setCampaignId("c1").setOrderNo("o2").setRefundId("rf2").setRefundFen(5_000).build());
+
+        Order early = order("c1", "early");
+        Order o2 = order("c1", "o2");
+
+        assertEquals(2_000, early.getRefundExcessFen());
+        assertEquals(Order.State.REFUNDED, early.getState());
+        assertEquals(0, early.getCommissionFen());
+        assertEquals(200, o2.getReversedCommissionFen()); // 500 due back, the steward held 200
+        assertEquals(300, o2.getUnrecoveredCommissionFen());
+        assertEquals(500, o2.getCommissionFen()); // 1000 - 200 - 300
+        assertEquals(0, o2.getRefundExcessFen());
+    }
+
     // ---- adjust
 
     @Test
