@@ -24,9 +24,15 @@ public final class ScriptRunner {
     private static final Set<String> OK_WORDS = Set.of("APPLIED", "DUPLICATE", "OK");
     private final RScript rscript;
     private final Map<String, LuaScript> scripts = new ConcurrentHashMap<>();
+    private volatile ScriptListener listener = ScriptListener.NONE;
 
     public ScriptRunner(RedissonClient redisson) {
         this.rscript = redisson.getScript(StringCodec.INSTANCE);
+    }
+
+    /** Who is told about each script run (one listener; the server's metrics). */
+    public void listen(ScriptListener listener) {
+        this.listener = listener;
     }
 
     /** Reads a script's text (once) and loads it into Redis. */
@@ -59,6 +65,7 @@ public final class ScriptRunner {
         LuaScript script = script(name);
         String routingKey = (String) keys.get(0);
         Object[] argv = args.toArray();
+        long started = System.nanoTime();
         CompletableFuture<List<Object>> first = evalSha(script, routingKey, keys, argv);
         return first
                 .handle((reply, error) -> {
@@ -70,7 +77,14 @@ public final class ScriptRunner {
                             : CompletableFuture.completedFuture(reply);
                 })
                 .thenCompose(stage -> stage)
-                .thenApply(ScriptRunner::checkStatus);
+                .thenApply(ScriptRunner::checkStatus)
+                .whenComplete((reply, error) -> listener.scriptRan(name, System.nanoTime() - started,
+                        error == null ? "ok" : isRefusal(error) ? "refused" : "error"));
+    }
+
+    private static boolean isRefusal(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        return cause instanceof CommissionException;
     }
 
     private CompletableFuture<List<Object>> evalSha(LuaScript script, String routingKey, List<Object> keys, Object[] argv) {
