@@ -85,7 +85,8 @@ public final class ServerStack implements AutoCloseable {
             }
             if (config.metricsPort() != null) {
                 metricsHttp = MetricsHttpServer.start(new InetSocketAddress(config.host(), config.metricsPort()),
-                        metrics, security.tokens(), tls == null ? null : tls.sslContext());
+                        metrics, security.tokens(), security.clientRoles(), tls == null ? null : tls.sslContext(),
+                        tls != null && tls.mutual());
                 log.info("metrics on {}://{}:{}/metrics", tls == null ? "http" : "https", config.host(),
                         metricsHttp.port());
             }

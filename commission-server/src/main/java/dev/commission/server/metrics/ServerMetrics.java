@@ -2,8 +2,7 @@ package dev.commission.server.metrics;
 
 import dev.commission.core.CommissionEngine;
 import dev.commission.server.watch.WatchStats;
-import io.grpc.netty.shaded.io.netty.buffer.PooledByteBufAllocator;
-import io.grpc.netty.shaded.io.netty.buffer.PooledByteBufAllocatorMetric;
+import io.grpc.netty.shaded.io.netty.util.internal.PlatformDependent;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -19,12 +18,14 @@ import java.util.function.Supplier;
 
 /**
  * The meters of one instance, in a Prometheus registry: calls, money, scripts, watch streams,
- * the JVM and Netty's buffers. Labels are bounded by the API (methods, codes, reasons, script
+ * the JVM and Netty's direct memory. Labels are bounded by the API (methods, codes, reasons, script
  * names); no steward, order or campaign ever becomes a label.
  */
 public final class ServerMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    /** Held here because meters keep only weak references to what they read. */
+    private Supplier<WatchStats> watchStats;
 
     public ServerMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -34,11 +35,11 @@ public final class ServerMetrics implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         new FileDescriptorMetrics().bindTo(registry);
-        PooledByteBufAllocatorMetric netty = PooledByteBufAllocator.DEFAULT.metric();
-        Gauge.builder("netty.allocator.memory.used", netty, PooledByteBufAllocatorMetric::usedDirectMemory)
-                .tag("type", "direct").baseUnit("bytes").description("Netty's pooled buffers").register(registry);
-        Gauge.builder("netty.allocator.memory.used", netty, PooledByteBufAllocatorMetric::usedHeapMemory)
-                .tag("type", "heap").baseUnit("bytes").description("Netty's pooled buffers").register(registry);
+        // gRPC's (shaded) Netty allocates its buffers off-heap and counts them itself; -1 when it cannot.
+        Gauge.builder("netty.direct.memory.used", PlatformDependent::usedDirectMemory).baseUnit("bytes")
+                .description("direct memory held by gRPC's Netty buffers").register(registry);
+        Gauge.builder("netty.direct.memory.max", PlatformDependent::maxDirectMemory).baseUnit("bytes")
+                .description("direct memory Netty may use").register(registry);
     }
 
     public PrometheusMeterRegistry registry() {
@@ -60,6 +61,7 @@ public final class ServerMetrics implements AutoCloseable {
 
     /** Watch streams open and snapshots sent, read from the hub's counters at each scrape. */
     public void watch(Supplier<WatchStats> stats) {
+        this.watchStats = stats;
         Gauge.builder("watch.streams.open", stats, s -> s.get().openStreams())
                 .description("WatchRanking streams being served").register(registry);
         Gauge.builder("watch.scopes", stats, s -> s.get().watchedScopes())
