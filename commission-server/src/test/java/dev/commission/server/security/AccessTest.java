@@ -2,13 +2,19 @@ package dev.commission.server.security;
 
 import static dev.commission.server.testing.Refusals.refused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.google.protobuf.Any;
 import com.google.protobuf.Message;
 import com.google.rpc.ErrorInfo;
 import com.google.rpc.RequestInfo;
+import dev.commission.api.v1.CloseCampaignRequest;
 import dev.commission.api.v1.CommissionRule;
 import dev.commission.api.v1.CommissionServiceGrpc;
 import dev.commission.api.v1.CreateCampaignRequest;
@@ -50,6 +56,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** Tokens and roles over real Netty: every method against every kind of caller. */
 @ExtendWith(RedisExtension.class)
@@ -143,6 +150,31 @@ class AccessTest {
         assertEquals("commission.v1.CommissionService/CreateCampaign", info.getMetadataOrThrow("method"));
         assertEquals("req-42", detail(e, RequestInfo.class).getRequestId());
         assertTrue(e.getStatus().getDescription().startsWith("read lacks the role operate"), e.getStatus().getDescription());
+    }
+
+    @Test
+    void aDenialIsLoggedOnceWithNameMethodPeerAndRequestIdButNeverTheToken() {
+        Logger logger = (Logger) LoggerFactory.getLogger(AccessInterceptor.class);
+        ListAppender<ILoggingEvent> events = new ListAppender<>();
+        events.start();
+        logger.addAppender(events);
+        try {
+            Metadata headers = new Metadata();
+            headers.put(RequestIds.HEADER, "req-7");
+            refused(Status.Code.PERMISSION_DENIED, () -> commission("settle-secret")
+                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+                    .closeCampaign(CloseCampaignRequest.newBuilder().setCampaignId("c1").build()));
+        } finally {
+            logger.detachAppender(events);
+        }
+
+        assertEquals(1, events.list.size(), events.list.toString());
+        ILoggingEvent event = events.list.get(0);
+        assertEquals(Level.WARN, event.getLevel());
+        assertTrue(event.getFormattedMessage().startsWith(
+                "denied commission.v1.CommissionService/CloseCampaign to settle from /127.0.0.1:"), event.getFormattedMessage());
+        assertEquals("req-7", event.getMDCPropertyMap().get(RequestIds.MDC_KEY));
+        assertFalse(event.getFormattedMessage().contains("settle-secret"));
     }
 
     @Test
