@@ -15,15 +15,24 @@ import dev.commission.api.v1.Tier;
 import dev.commission.api.v1.Tiers;
 import dev.commission.api.v1.TransferPolicy;
 import dev.commission.api.v1.WatchRankingRequest;
+import io.grpc.Channel;
+import io.grpc.ChannelCredentials;
+import io.grpc.ClientInterceptors;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
+import io.grpc.TlsChannelCredentials;
+import java.io.File;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,7 +41,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class CommissionCli {
     private static final String USAGE = """
-            usage: commission-cli [--target host:port] COMMAND ARGS
+            usage: commission-cli [--target host:port] [--token TOKEN] [--ca FILE [--cert FILE --key FILE]] COMMAND ARGS
+              --token: bearer token (else env COMMISSION_TOKEN); --ca: TLS, trusting this PEM CA;
+              --cert/--key: client certificate for mutual TLS
               create-campaign ID NAME (fixed=FEN | rate=BPS | tiers=MIN:BPS,MIN:BPS...) [cap=FEN] [FOLLOW|STAY]
               campaign ID                      close-campaign ID
               register CAMPAIGN STEWARD NAME REGION GROUP
@@ -48,24 +59,39 @@ public final class CommissionCli {
               ledger CAMPAIGN [AFTER] [LIMIT]  reconcile CAMPAIGN  rebuild CAMPAIGN
             """;
 
+    private static final Set<String> OPTIONS = Set.of("--target", "--token", "--ca", "--cert", "--key");
+
     private CommissionCli() {
     }
 
     public static void main(String[] argv) throws InterruptedException {
         List<String> args = new ArrayList<>(Arrays.asList(argv));
-        String target = "localhost:9090";
-        if (args.size() >= 2 && args.get(0).equals("--target")) {
-            target = args.get(1);
+        Map<String, String> options = new HashMap<>(Map.of("--target", "localhost:9090"));
+        String envToken = System.getenv("COMMISSION_TOKEN");
+        if (envToken != null && !envToken.isBlank()) {
+            options.put("--token", envToken);
+        }
+        while (args.size() >= 2 && OPTIONS.contains(args.get(0))) {
+            options.put(args.get(0), args.get(1));
             args = args.subList(2, args.size());
         }
         if (args.isEmpty()) {
             System.err.print(USAGE);
             System.exit(2);
         }
-        ManagedChannel channel = Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()).build();
+        ManagedChannel channel;
+        try {
+            channel = Grpc.newChannelBuilder(options.get("--target"), credentials(options)).build();
+        } catch (IOException | IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Channel calls = options.containsKey("--token")
+                ? ClientInterceptors.intercept(channel, new BearerToken(options.get("--token"))) : channel;
         int exit;
         try {
-            exit = run(new CommissionClient(channel), channel, args, System.out);
+            exit = run(new CommissionClient(calls), calls, args, System.out);
         } catch (StatusRuntimeException e) {
             System.err.println("error: " + e.getStatus().getCode() + ": " + e.getStatus().getDescription());
             CommissionErrors.reason(e).ifPresent(reason -> System.err.println("  reason: " + reason));
@@ -81,7 +107,22 @@ public final class CommissionCli {
         System.exit(exit);
     }
 
-    static int run(CommissionClient client, ManagedChannel channel, List<String> args, PrintStream out) {
+    /** Plaintext, or TLS trusting {@code --ca} (with a client certificate for mutual TLS). */
+    private static ChannelCredentials credentials(Map<String, String> options) throws IOException {
+        if (!options.containsKey("--ca")) {
+            return InsecureChannelCredentials.create();
+        }
+        TlsChannelCredentials.Builder tls = TlsChannelCredentials.newBuilder().trustManager(new File(options.get("--ca")));
+        if (options.containsKey("--cert") || options.containsKey("--key")) {
+            if (!options.containsKey("--cert") || !options.containsKey("--key")) {
+                throw new IllegalArgumentException("a client certificate needs both --cert and --key");
+            }
+            tls.keyManager(new File(options.get("--cert")), new File(options.get("--key")));
+        }
+        return tls.build();
+    }
+
+    static int run(CommissionClient client, Channel channel, List<String> args, PrintStream out) {
         String command = args.get(0);
         List<String> a = args.subList(1, args.size());
         MessageOrBuilder reply = switch (command) {
@@ -121,7 +162,7 @@ public final class CommissionCli {
                 + " (ledger at " + p.getLedgerPosition() + ")");
     }
 
-    private static void watch(ManagedChannel channel, List<String> a, PrintStream out) {
+    private static void watch(Channel channel, List<String> a, PrintStream out) {
         Iterator<RankingSnapshot> snapshots = RankingServiceGrpc.newBlockingStub(channel).watchRanking(
                 WatchRankingRequest.newBuilder().setCampaignId(a.get(0)).setScope(CommissionClient.scope(a.get(1)))
                         .setTopN(a.size() > 2 ? Integer.parseInt(a.get(2)) : 10).build());

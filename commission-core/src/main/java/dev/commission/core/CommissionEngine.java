@@ -13,6 +13,7 @@ import dev.commission.core.ledger.LedgerPage;
 import dev.commission.core.ledger.RebuildResult;
 import dev.commission.core.ledger.ReconcileReport;
 import dev.commission.core.operation.RedisCallPolicy;
+import dev.commission.core.operation.ScriptListener;
 import dev.commission.core.operation.ScriptRunner;
 import dev.commission.core.operation.StrategyRegistry;
 import dev.commission.core.order.AdjustCommission;
@@ -87,6 +88,11 @@ public final class CommissionEngine {
         this.rankings = new RankingReader(runner);
         this.ledger = new LedgerBook(redisson, runner);
         runner.register(ORDER_SCRIPT);
+    }
+
+    /** Tells {@code listener} about every script this engine runs (for the server's metrics). */
+    public void listen(ScriptListener listener) {
+        runner.listen(listener);
     }
 
     public StrategyRegistry registry() {

@@ -8,8 +8,11 @@ import dev.commission.server.ranking.RankingGrpcService;
 import dev.commission.server.redis.RedisHealthProbe;
 import dev.commission.server.status.MalformedRequests;
 import dev.commission.server.watch.RankingWatchHub;
+import dev.commission.server.watch.WatchStats;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
+import io.grpc.ServerCredentials;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.net.InetSocketAddress;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -76,6 +79,11 @@ public final class CommissionServer {
         return NettyServerBuilder.forAddress(address).directExecutor();
     }
 
+    /** {@link #netty(InetSocketAddress)} with TLS (or plaintext: {@code InsecureServerCredentials}). */
+    public static NettyServerBuilder netty(InetSocketAddress address, ServerCredentials credentials) {
+        return NettyServerBuilder.forAddress(address, credentials).directExecutor();
+    }
+
     public CommissionServer start() throws IOException {
         JavaUtilLogging.routeToSlf4j();
         server.start();
@@ -87,6 +95,16 @@ public final class CommissionServer {
     /** The port listened on, or -1 for a transport without ports (in-process). */
     public int port() {
         return server.getPort();
+    }
+
+    /** Every service served, health and reflection included (the access table must cover them). */
+    public List<ServerServiceDefinition> services() {
+        return server.getServices();
+    }
+
+    /** The watch hub's counters, for metrics. */
+    public WatchStats watchStats() {
+        return watchHub.stats();
     }
 
     public HealthStatusManager health() {

@@ -1,10 +1,14 @@
 package dev.commission.server;
 
+import dev.commission.server.security.HashToken;
 import dev.commission.server.status.StatusMapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code java -jar commission-server.jar [options]}: see {@link ServerConfig#USAGE}. */
+/**
+ * {@code java -jar commission-server.jar [options]}: see {@link ServerConfig#USAGE};
+ * {@code java -jar commission-server.jar hash-token}: see {@link HashToken}.
+ */
 public final class CommissionServerMain {
     private static final Logger log = LoggerFactory.getLogger(CommissionServerMain.class);
 
@@ -12,6 +16,10 @@ public final class CommissionServerMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        if (args.length > 0 && args[0].equals("hash-token")) {
+            System.exit(HashToken.run(System.in, System.out, System.err));
+            return;
+        }
         JavaUtilLogging.routeToSlf4j();
         ServerConfig config;
         try {
@@ -26,6 +34,7 @@ public final class CommissionServerMain {
             System.exit(e.exitCode());
             return;
         }
+        config.logFormat().apply();
         ServerStack stack;
         try {
             stack = ServerStack.start(config);

@@ -1,49 +1,108 @@
 package dev.commission.server;
 
 import java.net.URLDecoder;
+import dev.commission.server.logging.LogFormat;
+import dev.commission.server.security.ClientSubjects;
+import dev.commission.server.security.SecurityConfig;
+import dev.commission.server.security.TokenStore;
+import io.grpc.util.AdvancedTlsX509KeyManager;
+import io.grpc.util.AdvancedTlsX509TrustManager;
+import java.io.IOException;
+import java.io.Reader;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Collectors;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
 
 /**
- * How one server instance runs, from command-line flags, else {@code COMMISSION_*} environment
- * variables, else defaults. With neither a Redis URL nor a Redisson config file the instance
- * starts an embedded Redis with its data in {@code dataDir}.
+ * How one server instance runs. Every setting comes from, in order of precedence, its
+ * command-line flag, its {@code COMMISSION_*} environment variable, the config file
+ * ({@code --config}, YAML or .properties, keys named like the flags), else its default. With
+ * neither a Redis URL nor a Redisson config file the instance starts an embedded Redis with its
+ * data in {@code dataDir}.
  *
  * @param redisUrl    {@code redis://} or {@code rediss://} URL of one Redis server, or null; it may
  *                    hold a password, so it is only ever shown through {@link #redisDescription()}
  * @param redisConfig Redisson YAML config file (Sentinel, Cluster, ...), or null
+ * @param security    tokens, TLS, client-certificate roles
+ * @param metricsPort port of {@code GET /metrics}, or null for none
+ * @param logFormat   text or JSON lines
  */
-public record ServerConfig(String host, int port, String redisUrl, Path redisConfig, Path dataDir) {
+public record ServerConfig(String host, int port, String redisUrl, Path redisConfig, Path dataDir,
+                           SecurityConfig security, Integer metricsPort, LogFormat logFormat) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 9090;
     public static final Path DEFAULT_DATA_DIR = Path.of("data");
 
-    public static final String USAGE = """
-            usage: java -jar commission-server.jar [options]
-              --port N             gRPC port, 0 for any free one (default 9090)           env COMMISSION_PORT
-              --host ADDRESS       address to listen on (default 127.0.0.1)               env COMMISSION_HOST
-              --redis-url URL      one Redis server: redis://[:password@]host:port         env COMMISSION_REDIS_URL
-                                   (rediss:// for TLS)
-              --redis-config FILE  Redisson YAML config file, for Sentinel or Cluster     env COMMISSION_REDIS_CONFIG
-              --data-dir DIR       data of the embedded Redis (default ./data)            env COMMISSION_DATA_DIR
-              --help               print this and exit
-            Without --redis-url or --redis-config an embedded redis-server is started, with
-            append-only persistence in the data dir.""";
+    /** Loopback, no Redis named, no credentials, no metrics port, text logs. */
+    public ServerConfig(String host, int port, String redisUrl, Path redisConfig, Path dataDir) {
+        this(host, port, redisUrl, redisConfig, dataDir, SecurityConfig.NONE, null, LogFormat.TEXT);
+    }
 
-    private static final Map<String, String> ENV = Map.of(
-            "--port", "COMMISSION_PORT",
-            "--host", "COMMISSION_HOST",
-            "--redis-url", "COMMISSION_REDIS_URL",
-            "--redis-config", "COMMISSION_REDIS_CONFIG",
-            "--data-dir", "COMMISSION_DATA_DIR");
+    /** One setting: {@code --name} on the command line, {@code env} in the environment, {@code name} in the file. */
+    private record Setting(String name, String env, String value, String fallback, String help) {
+        String flag() {
+            return "--" + name;
+        }
+    }
+
+    private static final List<Setting> SETTINGS = List.of(
+            new Setting("config", "COMMISSION_CONFIG", "FILE", "none",
+                    "YAML (.yaml, .yml) or .properties file with any setting below"),
+            new Setting("host", "COMMISSION_HOST", "ADDRESS", DEFAULT_HOST,
+                    "address to listen on; beyond loopback only with tokens or client roles"),
+            new Setting("port", "COMMISSION_PORT", "N", Integer.toString(DEFAULT_PORT), "gRPC port, 0 for any free one"),
+            new Setting("redis-url", "COMMISSION_REDIS_URL", "URL", "none",
+                    "one Redis server: redis://[:password@]host:port (rediss:// for TLS)"),
+            new Setting("redis-config", "COMMISSION_REDIS_CONFIG", "FILE", "none",
+                    "Redisson YAML config file, for Sentinel or Cluster"),
+            new Setting("data-dir", "COMMISSION_DATA_DIR", "DIR", "./data", "data of the embedded Redis"),
+            new Setting("tokens", "COMMISSION_TOKENS", "FILE", "none",
+                    "bearer tokens: lines of NAME SHA256_HEX ROLE[,ROLE] (settle, operate, read)"),
+            new Setting("tls-cert", "COMMISSION_TLS_CERT", "FILE", "none",
+                    "PEM certificate chain: TLS on the gRPC and metrics ports"),
+            new Setting("tls-key", "COMMISSION_TLS_KEY", "FILE", "none", "PEM (PKCS#8) private key of --tls-cert"),
+            new Setting("tls-client-ca", "COMMISSION_TLS_CLIENT_CA", "FILE", "none",
+                    "PEM CA: every client must show a certificate it signed (mutual TLS)"),
+            new Setting("client-roles", "COMMISSION_CLIENT_ROLES", "LIST", "none",
+                    "roles by client-certificate subject: ROLES@SUBJECT; ... e.g. settle@CN=orders,O=Shop"),
+            new Setting("metrics-port", "COMMISSION_METRICS_PORT", "N", "off",
+                    "GET /metrics for Prometheus on this port (same host)"),
+            new Setting("log-format", "COMMISSION_LOG_FORMAT", "text|json", "text",
+                    "json: one JSON object per line, with the request id"));
+
+    public static final String USAGE = usage();
+
+    private static String usage() {
+        StringBuilder s = new StringBuilder("usage: java -jar commission-server.jar [options]\n");
+        s.append("       java -jar commission-server.jar hash-token < token-file   (prints the SHA-256 for --tokens)\n");
+        for (Setting setting : SETTINGS) {
+            String left = setting.flag() + " " + setting.value();
+            s.append(String.format(Locale.ROOT, "  %-22s %s (default %s)%n  %-22s env %s%n", left, setting.help(),
+                    setting.fallback(), "", setting.env()));
+        }
+        s.append("  --help                 print this and exit\n");
+        s.append("Precedence: flag, then environment, then config file, then default. Without --redis-url or\n");
+        s.append("--redis-config an embedded redis-server is started, with append-only persistence in the data dir.");
+        return s.toString();
+    }
 
     /** A command line that cannot run: print {@link #getMessage()} and {@link #USAGE}, exit with {@link #exitCode()}. */
     public static final class UsageException extends Exception {
@@ -55,7 +114,7 @@ public record ServerConfig(String host, int port, String redisUrl, Path redisCon
             this.exitCode = exitCode;
         }
 
-        /** 0 when help was asked for, 2 for a bad command line. */
+        /** 0 when help was asked for, 2 for a bad command line, environment or config file. */
         public int exitCode() {
             return exitCode;
         }
@@ -206,16 +265,69 @@ public record ServerConfig(String host, int port, String redisUrl, Path redisCon
         return null;
     }
 
+    /** The effective settings in one line, for the start-up log: no password, no token hash. */
+    public String describe() {
+        return "host=" + host + " port=" + port + " redis=" + redisDescription()
+                + (embeddedRedis() ? " data-dir=" + dataDir : "") + " " + security.describe()
+                + " metrics-port=" + (metricsPort == null ? "off" : metricsPort) + " log-format=" + logFormat.word();
+    }
+
+    /** A value and where it came from ({@code --port}, {@code COMMISSION_PORT}, {@code port in commission.yaml}). */
+    private record Given(String value, String source, Path baseDir) {
+    }
+
     public static ServerConfig parse(String[] args, Map<String, String> env) throws UsageException {
-        Map<String, String> given = new LinkedHashMap<>();
-        Map<String, String> source = new LinkedHashMap<>();
-        for (Map.Entry<String, String> e : ENV.entrySet()) {
-            String value = env.get(e.getValue());
-            if (value != null && !value.isBlank()) {
-                given.put(e.getKey(), value.trim());
-                source.put(e.getKey(), e.getValue());
+        Map<String, Given> flags = flags(args);
+        Map<String, Given> given = new LinkedHashMap<>();
+        Given configFile = flags.containsKey("config") ? flags.get("config") : fromEnv(env, setting("config"));
+        if (configFile != null) {
+            given.putAll(readFile(path(configFile), configFile.source()));
+        }
+        for (Setting setting : SETTINGS) {
+            Given value = fromEnv(env, setting);
+            if (value != null) {
+                given.put(setting.name(), value);
             }
         }
+        given.putAll(flags);
+
+        String host = value(given, "host", DEFAULT_HOST);
+        if (host.isBlank()) {
+            throw bad(given.get("host").source() + " must not be empty");
+        }
+        int port = given.containsKey("port") ? port(given.get("port")) : DEFAULT_PORT;
+        String redisUrl = value(given, "redis-url", null);
+        String urlProblem = redisUrl == null ? null : urlProblem(redisUrl);
+        if (urlProblem != null) {
+            throw bad(given.get("redis-url").source() + " must look like redis://host:port, got '" + redact(redisUrl) + "'"
+                    + urlProblem);
+        }
+        Path redisConfig = readable(given, "redis-config");
+        if (redisUrl != null && redisConfig != null) {
+            throw bad("give a Redis URL (" + given.get("redis-url").source() + ") or a Redisson config ("
+                    + given.get("redis-config").source() + "), not both");
+        }
+        Path dataDir = given.containsKey("data-dir") ? path(given.get("data-dir")) : DEFAULT_DATA_DIR;
+        SecurityConfig security = security(given);
+        if (!security.authenticated() && !loopback(host)) {
+            throw bad(given.get("host").source() + " " + host + " listens beyond loopback, but no --tokens or "
+                    + "--client-roles are configured: refusing to let anyone who reaches the port move money");
+        }
+        Integer metricsPort = given.containsKey("metrics-port") ? port(given.get("metrics-port")) : null;
+        LogFormat logFormat = LogFormat.TEXT;
+        if (given.containsKey("log-format")) {
+            try {
+                logFormat = LogFormat.parse(given.get("log-format").value());
+            } catch (IllegalArgumentException e) {
+                throw bad(given.get("log-format").source() + " must be text or json, got '"
+                        + given.get("log-format").value() + "'");
+            }
+        }
+        return new ServerConfig(host, port, redisUrl, redisConfig, dataDir, security, metricsPort, logFormat);
+    }
+
+    private static Map<String, Given> flags(String[] args) throws UsageException {
+        Map<String, Given> flags = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--help") || arg.equals("-h")) {
@@ -228,7 +340,9 @@ public record ServerConfig(String host, int port, String redisUrl, Path redisCon
                 flag = arg.substring(0, eq);
                 value = arg.substring(eq + 1);
             }
-            if (!ENV.containsKey(flag)) {
+            String named = flag;
+            Setting setting = SETTINGS.stream().filter(s -> s.flag().equals(named)).findFirst().orElse(null);
+            if (setting == null) {
                 throw bad(arg.startsWith("-") ? "unknown option " + flag : "unexpected argument '" + arg + "'");
             }
             if (value == null) {
@@ -237,52 +351,180 @@ public record ServerConfig(String host, int port, String redisUrl, Path redisCon
                 }
                 value = args[++i];
             }
-            given.put(flag, value);
-            source.put(flag, flag);
+            flags.put(setting.name(), new Given(value, flag, null));
         }
-
-        String host = given.getOrDefault("--host", DEFAULT_HOST);
-        if (host.isBlank()) {
-            throw bad(source.get("--host") + " must not be empty");
-        }
-        int port = DEFAULT_PORT;
-        if (given.containsKey("--port")) {
-            try {
-                port = Integer.parseInt(given.get("--port"));
-            } catch (NumberFormatException e) {
-                port = -1;
-            }
-            if (port < 0 || port > 65_535) {
-                throw bad(source.get("--port") + " must be a number from 0 to 65535, got '" + given.get("--port") + "'");
-            }
-        }
-        String redisUrl = given.get("--redis-url");
-        String urlProblem = redisUrl == null ? null : urlProblem(redisUrl);
-        if (urlProblem != null) {
-            throw bad(source.get("--redis-url") + " must look like redis://host:port, got '" + redact(redisUrl) + "'"
-                    + urlProblem);
-        }
-        Path redisConfig = null;
-        if (given.containsKey("--redis-config")) {
-            redisConfig = path(given.get("--redis-config"), source.get("--redis-config"));
-            if (!Files.isReadable(redisConfig)) {
-                throw bad(source.get("--redis-config") + ": cannot read " + redisConfig.toAbsolutePath());
-            }
-        }
-        if (redisUrl != null && redisConfig != null) {
-            throw bad("give a Redis URL (" + source.get("--redis-url") + ") or a Redisson config ("
-                    + source.get("--redis-config") + "), not both");
-        }
-        Path dataDir = given.containsKey("--data-dir") ? path(given.get("--data-dir"), source.get("--data-dir"))
-                : DEFAULT_DATA_DIR;
-        return new ServerConfig(host, port, redisUrl, redisConfig, dataDir);
+        return flags;
     }
 
-    private static Path path(String value, String source) throws UsageException {
+    private static Setting setting(String name) {
+        return SETTINGS.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    private static Given fromEnv(Map<String, String> env, Setting setting) {
+        String value = env.get(setting.env());
+        return value == null || value.isBlank() ? null : new Given(value.trim(), setting.env(), null);
+    }
+
+    /**
+     * The settings in a config file. YAML: a map of setting names to scalars ({@code client-roles}
+     * may also be a map of subject to roles). Properties: {@code name=value}. Relative paths in
+     * the file are relative to the file's folder.
+     */
+    private static Map<String, Given> readFile(Path file, String source) throws UsageException {
+        if (!Files.isReadable(file)) {
+            throw bad(source + ": cannot read " + file.toAbsolutePath());
+        }
+        String name = file.getFileName().toString();
+        Path baseDir = file.toAbsolutePath().getParent();
+        Map<String, Object> raw = new LinkedHashMap<>();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            if (name.endsWith(".properties")) {
+                Properties properties = new Properties();
+                properties.load(reader);
+                properties.stringPropertyNames().forEach(key -> raw.put(key, properties.getProperty(key)));
+            } else {
+                Object loaded = new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
+                if (loaded instanceof Map<?, ?> map) {
+                    map.forEach((key, value) -> raw.put(String.valueOf(key), value));
+                } else if (loaded != null) {
+                    throw bad(name + ": expected setting: value lines, e.g. port: 9090");
+                }
+            }
+        } catch (MarkedYAMLException e) {
+            throw bad(name + ": not valid YAML at line " + (e.getProblemMark().getLine() + 1) + ": " + e.getProblem());
+        } catch (YAMLException | IllegalArgumentException | IOException e) {
+            throw bad(name + ": cannot be read: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        Map<String, Given> given = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : raw.entrySet()) {
+            String key = e.getKey();
+            if (key.equals("config") || SETTINGS.stream().noneMatch(s -> s.name().equals(key))) {
+                throw bad(name + ": unknown setting '" + key + "' (settings: " + SETTINGS.stream().skip(1)
+                        .map(Setting::name).collect(Collectors.joining(", ")) + ")");
+            }
+            Object value = e.getValue();
+            String text;
+            if (value instanceof Map<?, ?> map && key.equals("client-roles")) {
+                text = map.entrySet().stream().map(m -> m.getValue() + "@" + m.getKey()).collect(Collectors.joining("; "));
+            } else if (value == null || value instanceof Map || value instanceof List) {
+                throw bad(key + " in " + name + " must be a single value");
+            } else {
+                text = String.valueOf(value).trim();
+            }
+            given.put(key, new Given(text, key + " in " + name, baseDir));
+        }
+        return given;
+    }
+
+    private static SecurityConfig security(Map<String, Given> given) throws UsageException {
+        Path tokensFile = readable(given, "tokens");
+        TokenStore tokens = TokenStore.empty();
+        if (tokensFile != null) {
+            String source = given.get("tokens").source();
+            try {
+                tokens = TokenStore.read(tokensFile);
+            } catch (IOException e) {
+                throw bad(source + ": cannot read " + tokensFile.toAbsolutePath());
+            } catch (IllegalArgumentException e) {
+                throw bad(source + " " + tokensFile + ": " + e.getMessage());
+            }
+            if (tokens.isEmpty()) {
+                throw bad(source + " " + tokensFile + " holds no token");
+            }
+        }
+        Path cert = readable(given, "tls-cert");
+        Path key = readable(given, "tls-key");
+        Path clientCa = readable(given, "tls-client-ca");
+        if ((cert == null) != (key == null)) {
+            throw bad("TLS needs both a certificate (--tls-cert) and its key (--tls-key)");
+        }
+        if (cert != null) {
+            try {
+                new AdvancedTlsX509KeyManager().updateIdentityCredentials(cert.toFile(), key.toFile());
+            } catch (IOException | GeneralSecurityException | RuntimeException e) {
+                throw bad(given.get("tls-cert").source() + " / " + given.get("tls-key").source()
+                        + ": not a PEM certificate chain and PKCS#8 key: " + oneLine(e));
+            }
+        }
+        if (clientCa != null) {
+            if (cert == null) {
+                throw bad(given.get("tls-client-ca").source() + " needs TLS: give --tls-cert and --tls-key too");
+            }
+            try {
+                AdvancedTlsX509TrustManager.newBuilder().build().updateTrustCredentials(clientCa.toFile());
+            } catch (IOException | GeneralSecurityException | RuntimeException e) {
+                throw bad(given.get("tls-client-ca").source() + ": not PEM CA certificates: " + oneLine(e));
+            }
+        }
+        ClientSubjects clientRoles = ClientSubjects.none();
+        if (given.containsKey("client-roles")) {
+            if (clientCa == null) {
+                throw bad(given.get("client-roles").source() + " needs mutual TLS: give --tls-client-ca too");
+            }
+            try {
+                clientRoles = ClientSubjects.parse(given.get("client-roles").value());
+            } catch (IllegalArgumentException e) {
+                throw bad(given.get("client-roles").source() + ": " + e.getMessage());
+            }
+        }
+        return new SecurityConfig(tokensFile, tokens, cert, key, clientCa, clientRoles);
+    }
+
+    private static String oneLine(Exception e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return message.lines().findFirst().orElse("");
+    }
+
+    /** Whether every address the host names is a loopback address. */
+    private static boolean loopback(String host) {
         try {
-            return Path.of(value);
+            for (InetAddress address : InetAddress.getAllByName(host)) {
+                if (!address.isLoopbackAddress()) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private static String value(Map<String, Given> given, String name, String fallback) {
+        Given value = given.get(name);
+        return value == null ? fallback : value.value();
+    }
+
+    private static int port(Given given) throws UsageException {
+        int port;
+        try {
+            port = Integer.parseInt(given.value());
+        } catch (NumberFormatException e) {
+            port = -1;
+        }
+        if (port < 0 || port > 65_535) {
+            throw bad(given.source() + " must be a number from 0 to 65535, got '" + given.value() + "'");
+        }
+        return port;
+    }
+
+    private static Path readable(Map<String, Given> given, String name) throws UsageException {
+        Given value = given.get(name);
+        if (value == null) {
+            return null;
+        }
+        Path path = path(value);
+        if (!Files.isReadable(path)) {
+            throw bad(value.source() + ": cannot read " + path.toAbsolutePath());
+        }
+        return path;
+    }
+
+    private static Path path(Given given) throws UsageException {
+        try {
+            Path path = Path.of(given.value());
+            return given.baseDir() == null || path.isAbsolute() ? path : given.baseDir().resolve(path);
         } catch (InvalidPathException e) {
-            throw bad(source + ": not a valid path: '" + value + "'");
+            throw bad(given.source() + ": not a valid path: '" + given.value() + "'");
         }
     }
 

@@ -4,7 +4,14 @@ import dev.commission.core.CommissionEngine;
 import dev.commission.server.redis.EmbeddedRedis;
 import dev.commission.server.redis.RedisConnections;
 import dev.commission.server.status.StatusMapper;
+import dev.commission.server.metrics.MetricsHttpServer;
+import dev.commission.server.metrics.ServerMetrics;
+import dev.commission.server.security.AccessInterceptor;
+import dev.commission.server.security.SecurityConfig;
+import dev.commission.server.security.ServerTls;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
+import java.security.GeneralSecurityException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.redisson.api.RedissonClient;
@@ -13,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Everything one running instance owns, started in order and stopped in reverse: the embedded
- * Redis (when none is configured), the Redis client, the engine and the gRPC server on Netty.
+ * Redis (when none is configured), the Redis client, the engine, the gRPC server on Netty (with
+ * TLS, access checks, request ids and metrics as configured) and the metrics port.
  */
 public final class ServerStack implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ServerStack.class);
@@ -21,18 +29,38 @@ public final class ServerStack implements AutoCloseable {
     private final EmbeddedRedis embeddedRedis;
     private final RedissonClient redisson;
     private final CommissionServer server;
+    private final ServerMetrics metrics;
+    private final MetricsHttpServer metricsHttp;
+    private final ServerTls tls;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private ServerStack(EmbeddedRedis embeddedRedis, RedissonClient redisson, CommissionServer server) {
+    private ServerStack(EmbeddedRedis embeddedRedis, RedissonClient redisson, CommissionServer server,
+                        ServerMetrics metrics, MetricsHttpServer metricsHttp, ServerTls tls) {
         this.embeddedRedis = embeddedRedis;
         this.redisson = redisson;
         this.server = server;
+        this.metrics = metrics;
+        this.metricsHttp = metricsHttp;
+        this.tls = tls;
     }
 
     public static ServerStack start(ServerConfig config) throws IOException {
         EmbeddedRedis embedded = null;
         RedissonClient redisson = null;
+        ServerTls tls = null;
+        ServerMetrics metrics = new ServerMetrics();
+        MetricsHttpServer metricsHttp = null;
         try {
+            log.info("starting with {}", config.describe());
+            SecurityConfig security = config.security();
+            InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
+            if (!security.authenticated() && (address.getAddress() == null || !address.getAddress().isLoopbackAddress())) {
+                // ServerConfig.parse refuses this already; a config built in code must not slip past.
+                throw new IOException("refusing to listen on " + config.host() + " beyond loopback without tokens");
+            }
+            if (security.tls()) {
+                tls = ServerTls.load(security.tlsCert(), security.tlsKey(), security.tlsClientCa());
+            }
             if (config.embeddedRedis()) {
                 embedded = EmbeddedRedis.start(config.dataDir());
                 redisson = RedisConnections.forUrl(embedded.url());
@@ -42,23 +70,49 @@ public final class ServerStack implements AutoCloseable {
                 redisson = connect(config);
             }
             CommissionEngine engine = new CommissionEngine(redisson);
-            InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
-            CommissionServer server = new CommissionServer(CommissionServer.netty(address), engine, redisson).start();
-            log.info("commission-server listening on {}:{} (Redis: {})", config.host(), server.port(),
+            metrics.timeScripts(engine);
+            NettyServerBuilder builder = tls == null ? CommissionServer.netty(address)
+                    : CommissionServer.netty(address, tls.credentials());
+            CallPipeline.install(builder, metrics, security.authenticated()
+                    ? new AccessInterceptor(security.tokens(), security.clientRoles()) : null);
+            CommissionServer server = new CommissionServer(builder, engine, redisson).start();
+            metrics.watch(server::watchStats);
+            log.info("commission-server listening on {}:{} ({}; Redis: {})", config.host(), server.port(),
+                    tls == null ? "plaintext" : tls.mutual() ? "TLS, client certificates required" : "TLS",
                     embedded == null ? config.redisDescription() : "embedded, " + embedded.url());
-            if (address.getAddress() == null || !address.getAddress().isLoopbackAddress()) {
-                log.warn("listening beyond loopback without authentication: anyone who reaches {}:{} can move money",
-                        config.host(), server.port());
+            if (!security.authenticated()) {
+                log.warn("unauthenticated: no tokens or client roles configured, so every caller may do everything;"
+                        + " serving loopback only");
             }
-            return new ServerStack(embedded, redisson, server);
-        } catch (IOException | RuntimeException e) {
+            if (config.metricsPort() != null) {
+                metricsHttp = MetricsHttpServer.start(new InetSocketAddress(config.host(), config.metricsPort()),
+                        metrics, security.tokens(), security.clientRoles(), tls == null ? null : tls.sslContext(),
+                        tls != null && tls.mutual());
+                log.info("metrics on {}://{}:{}/metrics", tls == null ? "http" : "https", config.host(),
+                        metricsHttp.port());
+            }
+            return new ServerStack(embedded, redisson, server, metrics, metricsHttp, tls);
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            if (metricsHttp != null) {
+                metricsHttp.close();
+            }
+            metrics.close();
+            if (tls != null) {
+                tls.close();
+            }
             if (redisson != null) {
                 redisson.shutdown();
             }
             if (embedded != null) {
                 embedded.close();
             }
-            throw e;
+            if (e instanceof GeneralSecurityException) {
+                throw new IOException("TLS: " + e.getMessage(), e);
+            }
+            if (e instanceof IOException io) {
+                throw io;
+            }
+            throw (RuntimeException) e;
         }
     }
 
@@ -78,6 +132,11 @@ public final class ServerStack implements AutoCloseable {
                     + "message is not shown, as it may quote the password); a URL reads "
                     + "redis://[[user]:password@]host:port, with % / ? # @ in the password written %25 %2F %3F %23 %40");
         }
+    }
+
+    /** The metrics port, or -1 when there is none. */
+    public int metricsPort() {
+        return metricsHttp == null ? -1 : metricsHttp.port();
     }
 
     /** The gRPC port, useful when the config asked for port 0. */
@@ -108,6 +167,13 @@ public final class ServerStack implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            if (metricsHttp != null) {
+                metricsHttp.close();
+            }
+            metrics.close();
+            if (tls != null) {
+                tls.close();
+            }
             redisson.shutdown();
             if (embeddedRedis != null) {
                 embeddedRedis.close();

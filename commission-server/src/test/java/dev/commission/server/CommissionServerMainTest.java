@@ -123,7 +123,7 @@ class CommissionServerMainTest {
                 process.destroyForcibly();
             }
             String output = Files.readString(dir.resolve("stdout")) + Files.readString(dir.resolve("stderr"));
-            assertTrue(output.contains("commission-server listening on 127.0.0.1:" + port + " (Redis: redis://***@127.0.0.1:"
+            assertTrue(output.contains("commission-server listening on 127.0.0.1:" + port + " (plaintext; Redis: redis://***@127.0.0.1:"
                     + redisPort + ")"), output);
             assertFalse(output.contains("s3cret"), output);
         } finally {

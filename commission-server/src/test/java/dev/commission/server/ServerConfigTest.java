@@ -25,20 +25,20 @@ class ServerConfigTest {
 
     @Test
     void flagsInBothFormsAreRead() throws Exception {
-        ServerConfig config = ServerConfig.parse(new String[] {"--port=7000", "--host", "0.0.0.0",
+        ServerConfig config = ServerConfig.parse(new String[] {"--port=7000", "--host", "::1",
                 "--redis-url", "redis://10.0.0.5:6379", "--data-dir", "/var/lib/commission"}, Map.of());
 
-        assertEquals(new ServerConfig("0.0.0.0", 7000, "redis://10.0.0.5:6379", null, Path.of("/var/lib/commission")),
+        assertEquals(new ServerConfig("::1", 7000, "redis://10.0.0.5:6379", null, Path.of("/var/lib/commission")),
                 config);
     }
 
     @Test
     void environmentFillsWhatFlagsLeaveOut() throws Exception {
         ServerConfig config = ServerConfig.parse(new String[] {"--port", "7001"}, Map.of(
-                "COMMISSION_PORT", "7000", "COMMISSION_HOST", "10.1.2.3", "COMMISSION_DATA_DIR", "/srv/data",
+                "COMMISSION_PORT", "7000", "COMMISSION_HOST", "127.0.1.1", "COMMISSION_DATA_DIR", "/srv/data",
                 "COMMISSION_REDIS_URL", "rediss://redis.internal:6380"));
 
-        assertEquals(new ServerConfig("10.1.2.3", 7001, "rediss://redis.internal:6380", null, Path.of("/srv/data")),
+        assertEquals(new ServerConfig("127.0.1.1", 7001, "rediss://redis.internal:6380", null, Path.of("/srv/data")),
                 config);
     }
 

@@ -29,6 +29,7 @@ public final class ScriptRunner {
     private final RScript writes;
     private final RScript reads;
     private final Map<String, LuaScript> scripts = new ConcurrentHashMap<>();
+    private volatile ScriptListener listener = ScriptListener.NONE;
 
     public ScriptRunner(RedissonClient redisson) {
         this(redisson, RedisCallPolicy.DEFAULT);
@@ -37,6 +38,11 @@ public final class ScriptRunner {
     public ScriptRunner(RedissonClient redisson, RedisCallPolicy policy) {
         this.writes = redisson.getScript(policy.writes());
         this.reads = redisson.getScript(policy.reads());
+    }
+
+    /** Who is told about each script run (one listener; the server's metrics). */
+    public void listen(ScriptListener listener) {
+        this.listener = listener;
     }
 
     /** Reads a script's text (once) and loads it into Redis. */
@@ -69,6 +75,7 @@ public final class ScriptRunner {
         LuaScript script = script(name);
         String routingKey = (String) keys.get(0);
         Object[] argv = args.toArray();
+        long started = System.nanoTime();
         CompletableFuture<List<Object>> first = evalSha(script, routingKey, keys, argv);
         return first
                 .handle((reply, error) -> {
@@ -80,7 +87,14 @@ public final class ScriptRunner {
                             : CompletableFuture.completedFuture(reply);
                 })
                 .thenCompose(stage -> stage)
-                .thenApply(ScriptRunner::checkStatus);
+                .thenApply(ScriptRunner::checkStatus)
+                .whenComplete((reply, error) -> listener.scriptRan(name, System.nanoTime() - started,
+                        error == null ? "ok" : isRefusal(error) ? "refused" : "error"));
+    }
+
+    private static boolean isRefusal(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        return cause instanceof CommissionException;
     }
 
     private CompletableFuture<List<Object>> evalSha(LuaScript script, String routingKey, List<Object> keys, Object[] argv) {

@@ -1,12 +1,14 @@
 package dev.commission.server.status;
 
 import io.grpc.stub.StreamObserver;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Completes a unary call from an engine stage: the gRPC thread only starts the work, the reply is
@@ -32,7 +34,8 @@ public final class Replies {
         } catch (RuntimeException e) {
             stage = CompletableFuture.failedFuture(e);
         }
-        stage.whenComplete((result, failure) -> {
+        Map<String, String> mdc = MDC.getCopyOfContextMap();
+        stage.whenComplete((result, failure) -> withMdc(mdc, () -> {
             if (failure != null) {
                 fail(operation, failure, observer);
                 return;
@@ -51,7 +54,24 @@ public final class Replies {
                 // The caller went away (cancelled or deadline passed); the operation itself stands.
                 log.debug("{}: reply not delivered: {}", operation, e.toString());
             }
-        });
+        }));
+    }
+
+    /** Runs the completion with the call's MDC (its request id), whichever thread completes it. */
+    private static void withMdc(Map<String, String> mdc, Runnable completion) {
+        Map<String, String> outer = MDC.getCopyOfContextMap();
+        if (mdc != null) {
+            MDC.setContextMap(mdc);
+        }
+        try {
+            completion.run();
+        } finally {
+            if (outer == null) {
+                MDC.clear();
+            } else {
+                MDC.setContextMap(outer);
+            }
+        }
     }
 
     /** Ends a call with the status {@link StatusMapper} chooses for {@code failure}. */
