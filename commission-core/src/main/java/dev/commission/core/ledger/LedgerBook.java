@@ -18,12 +18,19 @@ import org.redisson.api.RedissonClient;
  */
 public final class LedgerBook {
     static final String PAGE_SCRIPT = "ledger-page";
+    /** How many Reconcile or RebuildRankings calls one instance runs at once. */
+    static final int CONCURRENT_AUDITS = 2;
 
     private static final String LAST_STREAM_ID = "18446744073709551615-18446744073709551615";
 
     private final ScriptRunner runner;
-    /** Audits block on Redis one slice after another, each on a thread of its own, never a Redis or gRPC thread. */
-    private final Executor audits = Executors.newCachedThreadPool(runnable -> {
+    /**
+     * Audits block on Redis one slice after another, on threads of their own, never a Redis or
+     * gRPC thread. Each holds a replay of its campaign's ledger in memory, so at most
+     * {@link #CONCURRENT_AUDITS} run at once; more wait their turn (and stop at once if their
+     * caller left meanwhile).
+     */
+    private final Executor audits = Executors.newFixedThreadPool(CONCURRENT_AUDITS, runnable -> {
         Thread thread = new Thread(runnable, "campaign-audit");
         thread.setDaemon(true);
         return thread;
