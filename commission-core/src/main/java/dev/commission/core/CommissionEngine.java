@@ -24,6 +24,7 @@ import dev.commission.core.order.ReverseStrategy;
 import dev.commission.core.order.SettleCommission;
 import dev.commission.core.order.SettleResult;
 import dev.commission.core.order.SettleStrategy;
+import dev.commission.core.queue.SettlementQueue;
 import dev.commission.core.ranking.RankingPage;
 import dev.commission.core.ranking.RankingReader;
 import dev.commission.core.ranking.RankingScope;
@@ -59,6 +60,7 @@ public final class CommissionEngine {
     private final TransferStrategy transfer;
     private final RankingReader rankings;
     private final LedgerBook ledger;
+    private final SettlementQueue settlements;
 
     public CommissionEngine(RedissonClient redisson) {
         this.redisson = redisson;
@@ -73,6 +75,12 @@ public final class CommissionEngine {
         this.transfer = registry.add(new TransferStrategy());
         this.rankings = new RankingReader(runner);
         this.ledger = new LedgerBook(redisson, runner);
+        this.settlements = new SettlementQueue(redisson, runner, this);
+    }
+
+    /** The durable settlement queue, settled by {@link dev.commission.core.queue.SettlementWorkers}. */
+    public SettlementQueue settlements() {
+        return settlements;
     }
 
     public StrategyRegistry registry() {
