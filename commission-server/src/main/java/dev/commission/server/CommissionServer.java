@@ -4,6 +4,7 @@ import dev.commission.api.v1.CommissionServiceGrpc;
 import dev.commission.api.v1.RankingServiceGrpc;
 import dev.commission.core.CommissionEngine;
 import dev.commission.server.commission.CommissionGrpcService;
+import dev.commission.server.queue.SettlementGrpcService;
 import dev.commission.server.ranking.RankingGrpcService;
 import dev.commission.server.redis.RedisHealthProbe;
 import dev.commission.server.watch.RankingWatchHub;
@@ -23,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gRPC server of one instance: CommissionService, RankingService, gRPC health (SERVING while
+ * The gRPC server of one instance: CommissionService, RankingService, SettlementService, gRPC health (SERVING while
  * Redis answers) and server reflection, on whatever transport the given builder makes.
  */
 public final class CommissionServer {
@@ -33,7 +34,8 @@ public final class CommissionServer {
 
     private static final Logger log = LoggerFactory.getLogger(CommissionServer.class);
     private static final List<String> HEALTH_NAMES = List.of(HealthStatusManager.SERVICE_NAME_ALL_SERVICES,
-            CommissionServiceGrpc.SERVICE_NAME, RankingServiceGrpc.SERVICE_NAME);
+            CommissionServiceGrpc.SERVICE_NAME, RankingServiceGrpc.SERVICE_NAME,
+            dev.commission.api.v1.SettlementServiceGrpc.SERVICE_NAME);
 
     private final Server server;
     private final HealthStatusManager health = new HealthStatusManager();
@@ -50,6 +52,7 @@ public final class CommissionServer {
         this.server = builder
                 .addService(new CommissionGrpcService(engine))
                 .addService(new RankingGrpcService(engine, watchHub))
+                .addService(new SettlementGrpcService(engine.settlements()))
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance())
                 .addService(legacyReflection())

@@ -13,12 +13,19 @@ import java.util.Map;
  *
  * @param redisUrl    {@code redis://} or {@code rediss://} URL of one Redis server, or null
  * @param redisConfig Redisson YAML config file (Sentinel, Cluster, ...), or null
+ * @param queueWorkers settlement queue workers of this instance; 0 runs none
  */
-public record ServerConfig(String host, int port, String redisUrl, Path redisConfig, Path dataDir) {
+public record ServerConfig(String host, int port, String redisUrl, Path redisConfig, Path dataDir, int queueWorkers) {
+
+    public ServerConfig(String host, int port, String redisUrl, Path redisConfig, Path dataDir) {
+        this(host, port, redisUrl, redisConfig, dataDir, DEFAULT_QUEUE_WORKERS);
+    }
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 9090;
     public static final Path DEFAULT_DATA_DIR = Path.of("data");
+    public static final int DEFAULT_QUEUE_WORKERS = 4;
+    public static final int MAX_QUEUE_WORKERS = 16;
 
     public static final String USAGE = """
             usage: java -jar commission-server.jar [options]
@@ -28,6 +35,8 @@ public record ServerConfig(String host, int port, String redisUrl, Path redisCon
                                    (rediss:// for TLS)
               --redis-config FILE  Redisson YAML config file, for Sentinel or Cluster     env COMMISSION_REDIS_CONFIG
               --data-dir DIR       data of the embedded Redis (default ./data)            env COMMISSION_DATA_DIR
+              --queue-workers N    settlement queue workers, 0 to 16, 0 runs none         env COMMISSION_QUEUE_WORKERS
+                                   (default 4)
               --help               print this and exit
             Without --redis-url or --redis-config an embedded redis-server is started, with
             append-only persistence in the data dir.""";
@@ -37,7 +46,8 @@ public record ServerConfig(String host, int port, String redisUrl, Path redisCon
             "--host", "COMMISSION_HOST",
             "--redis-url", "COMMISSION_REDIS_URL",
             "--redis-config", "COMMISSION_REDIS_CONFIG",
-            "--data-dir", "COMMISSION_DATA_DIR");
+            "--data-dir", "COMMISSION_DATA_DIR",
+            "--queue-workers", "COMMISSION_QUEUE_WORKERS");
 
     /** A command line that cannot run: print {@link #getMessage()} and {@link #USAGE}, exit with {@link #exitCode()}. */
     public static final class UsageException extends Exception {
@@ -137,7 +147,19 @@ public record ServerConfig(String host, int port, String redisUrl, Path redisCon
         }
         Path dataDir = given.containsKey("--data-dir") ? path(given.get("--data-dir"), source.get("--data-dir"))
                 : DEFAULT_DATA_DIR;
-        return new ServerConfig(host, port, redisUrl, redisConfig, dataDir);
+        int queueWorkers = DEFAULT_QUEUE_WORKERS;
+        if (given.containsKey("--queue-workers")) {
+            try {
+                queueWorkers = Integer.parseInt(given.get("--queue-workers"));
+            } catch (NumberFormatException e) {
+                queueWorkers = -1;
+            }
+            if (queueWorkers < 0 || queueWorkers > MAX_QUEUE_WORKERS) {
+                throw bad(source.get("--queue-workers") + " must be a number from 0 to " + MAX_QUEUE_WORKERS + ", got '"
+                        + given.get("--queue-workers") + "'");
+            }
+        }
+        return new ServerConfig(host, port, redisUrl, redisConfig, dataDir, queueWorkers);
     }
 
     private static Path path(String value, String source) throws UsageException {

@@ -1,6 +1,8 @@
 package dev.commission.server;
 
 import dev.commission.core.CommissionEngine;
+import dev.commission.core.queue.SettlementWorkers;
+import dev.commission.server.queue.SettlementGrpcService;
 import dev.commission.server.redis.EmbeddedRedis;
 import dev.commission.server.redis.RedisConnections;
 import java.io.IOException;
@@ -12,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Everything one running instance owns, started in order and stopped in reverse: the embedded
- * Redis (when none is configured), the Redis client, the engine and the gRPC server on Netty.
+ * Redis (when none is configured), the Redis client, the engine, the gRPC server on Netty and the
+ * settlement queue's workers.
  */
 public final class ServerStack implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ServerStack.class);
@@ -20,12 +23,15 @@ public final class ServerStack implements AutoCloseable {
     private final EmbeddedRedis embeddedRedis;
     private final RedissonClient redisson;
     private final CommissionServer server;
+    private final SettlementWorkers workers;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private ServerStack(EmbeddedRedis embeddedRedis, RedissonClient redisson, CommissionServer server) {
+    private ServerStack(EmbeddedRedis embeddedRedis, RedissonClient redisson, CommissionServer server,
+                        SettlementWorkers workers) {
         this.embeddedRedis = embeddedRedis;
         this.redisson = redisson;
         this.server = server;
+        this.workers = workers;
     }
 
     public static ServerStack start(ServerConfig config) throws IOException {
@@ -49,7 +55,12 @@ public final class ServerStack implements AutoCloseable {
                 log.warn("listening beyond loopback without authentication: anyone who reaches {}:{} can move money",
                         config.host(), server.port());
             }
-            return new ServerStack(embedded, redisson, server);
+            SettlementWorkers workers = new SettlementWorkers(engine.settlements(), engine::settle,
+                    SettlementGrpcService::describe, SettlementWorkers.Options.defaults(config.queueWorkers()));
+            if (config.queueWorkers() > 0) {
+                workers.start();
+            }
+            return new ServerStack(embedded, redisson, server, workers);
         } catch (IOException | RuntimeException e) {
             if (redisson != null) {
                 redisson.shutdown();
@@ -78,13 +89,17 @@ public final class ServerStack implements AutoCloseable {
         server.blockUntilShutdown();
     }
 
-    /** Stops the gRPC server gracefully, then the Redis client, then the embedded Redis. Idempotent. */
+    /**
+     * Stops the queue's workers (each finishes the entries it holds), the gRPC server gracefully,
+     * then the Redis client, then the embedded Redis. Idempotent.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
         try {
+            workers.stop(CommissionServer.GRACE);
             server.shutdown();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
