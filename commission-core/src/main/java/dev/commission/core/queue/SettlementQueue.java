@@ -54,15 +54,61 @@ public final class SettlementQueue {
      * order with the same payload answers where it stands; another payload is ORDER_CONFLICT.
      */
     public CompletionStage<Submission> submit(SettleCommission request) {
-        return validated(request::validate, () -> {
-            QueueKeys keys = QueueKeys.of(request.campaignId(), request.orderNo());
-            return runner.run("queue-submit", List.of(keys.stream(), keys.settlement(request.campaignId(), request.orderNo())),
-                            List.of(request.campaignId(), request.orderNo(), SettleStrategy.fingerprint(request),
-                                    request.stewardId(), request.regionId(), request.groupId(), request.stewardName(),
-                                    lines(request.lines())))
-                    .thenApply(reply -> new Submission(request.campaignId(), request.orderNo(),
-                            SettlementState.valueOf(reply.string(1))));
+        return submitAll(List.of(request)).get(0);
+    }
+
+    /**
+     * Stores each settlement, each validated and answered on its own (in the order given): the
+     * valid ones of a partition go in one script call.
+     */
+    public List<CompletionStage<Submission>> submitAll(List<SettleCommission> requests) {
+        List<CompletableFuture<Submission>> results = new ArrayList<>();
+        Map<Integer, List<Integer>> byPartition = new java.util.TreeMap<>();
+        for (int i = 0; i < requests.size(); i++) {
+            SettleCommission request = requests.get(i);
+            CompletableFuture<Submission> result = new CompletableFuture<>();
+            results.add(result);
+            try {
+                request.validate();
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+                continue;
+            }
+            byPartition.computeIfAbsent(QueueKeys.of(request.campaignId(), request.orderNo()).partition(),
+                    p -> new ArrayList<>()).add(i);
+        }
+        byPartition.forEach((partition, members) -> {
+            QueueKeys keys = new QueueKeys(partition);
+            List<Object> scriptKeys = new ArrayList<>(List.of(keys.stream()));
+            List<Object> args = new ArrayList<>();
+            for (int i : members) {
+                SettleCommission r = requests.get(i);
+                scriptKeys.add(keys.settlement(r.campaignId(), r.orderNo()));
+                args.addAll(List.of(r.campaignId(), r.orderNo(), SettleStrategy.fingerprint(r), r.stewardId(),
+                        r.regionId(), r.groupId(), r.stewardName(), lines(r.lines())));
+            }
+            runner.run("queue-submit", scriptKeys, args).whenComplete((reply, failure) -> {
+                for (int m = 0; m < members.size(); m++) {
+                    int i = members.get(m);
+                    SettleCommission r = requests.get(i);
+                    if (failure != null) {
+                        results.get(i).completeExceptionally(failure);
+                        continue;
+                    }
+                    String word = reply.string(1 + 2 * m);
+                    if (word.equals(Reason.ORDER_CONFLICT.name())) {
+                        results.get(i).completeExceptionally(new CommissionException(Reason.ORDER_CONFLICT,
+                                "order " + r.orderNo() + " was submitted with a different payload"));
+                    } else if (word.equals("APPLIED") || word.equals("DUPLICATE")) {
+                        results.get(i).complete(new Submission(r.campaignId(), r.orderNo(),
+                                SettlementState.valueOf(reply.string(2 + 2 * m))));
+                    } else {
+                        results.get(i).completeExceptionally(new IllegalStateException("queue-submit answered " + word));
+                    }
+                }
+            });
         });
+        return new ArrayList<>(results);
     }
 
     /**
@@ -269,11 +315,21 @@ public final class SettlementQueue {
                 .thenApply(reply -> new Claim(reply.string(1), entries(partition, reply, 2)));
     }
 
-    CompletionStage<ScriptReply> settled(QueueEntry entry, long commissionFen) {
-        QueueKeys keys = new QueueKeys(entry.partition());
-        SettleCommission r = entry.request();
-        return runner.run("queue-settled", List.of(keys.stream(), keys.settlement(r.campaignId(), r.orderNo())),
-                List.of(QueueKeys.GROUP, entry.entryId(), Integer.toString(entry.deliveries()), Long.toString(commissionFen)));
+    /** A delivered entry whose settlement succeeded, crediting {@code commissionFen}. */
+    record Settled(QueueEntry entry, long commissionFen) {
+    }
+
+    /** Acknowledges settled entries of one partition, in one script call. */
+    CompletionStage<ScriptReply> settled(int partition, List<Settled> settled) {
+        QueueKeys keys = new QueueKeys(partition);
+        List<Object> scriptKeys = new ArrayList<>(List.of(keys.stream()));
+        List<Object> args = new ArrayList<>(List.of(QueueKeys.GROUP));
+        for (Settled s : settled) {
+            SettleCommission r = s.entry().request();
+            scriptKeys.add(keys.settlement(r.campaignId(), r.orderNo()));
+            args.addAll(List.of(s.entry().entryId(), Integer.toString(s.entry().deliveries()), Long.toString(s.commissionFen())));
+        }
+        return runner.run("queue-settled", scriptKeys, args);
     }
 
     CompletionStage<ScriptReply> retry(QueueEntry entry, QueueError error) {

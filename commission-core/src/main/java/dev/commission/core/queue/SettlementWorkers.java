@@ -137,12 +137,15 @@ public final class SettlementWorkers implements AutoCloseable {
         }
     }
 
-    /** Settles every entry concurrently and records each outcome; true if there were any. */
+    /**
+     * Settles every entry (all of one partition) concurrently, then acknowledges those settled in
+     * one call; a failure is recorded or parked entry by entry. True if there were any.
+     */
     private boolean process(List<QueueEntry> entries) {
         if (entries.isEmpty()) {
             return false;
         }
-        List<CompletableFuture<?>> outcomes = new ArrayList<>();
+        List<CompletableFuture<SettlementQueue.Settled>> outcomes = new ArrayList<>();
         for (QueueEntry entry : entries) {
             outcomes.add(handle(entry).toCompletableFuture().exceptionally(e -> {
                 log.debug("entry {} of partition {} left pending: {}", entry.entryId(), entry.partition(), e.toString());
@@ -150,14 +153,27 @@ public final class SettlementWorkers implements AutoCloseable {
             }));
         }
         CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new)).join();
+        List<SettlementQueue.Settled> settled = outcomes.stream().map(CompletableFuture::join)
+                .filter(java.util.Objects::nonNull).toList();
+        if (!settled.isEmpty()) {
+            try {
+                queue.settled(entries.get(0).partition(), settled).toCompletableFuture().join();
+            } catch (RuntimeException e) {
+                // Settled but not acknowledged: delivered again later, where settling answers DUPLICATE.
+                log.debug("partition {}: {} settled entries left unacknowledged: {}", entries.get(0).partition(),
+                        settled.size(), e.toString());
+            }
+        }
         return true;
     }
 
-    private CompletionStage<?> handle(QueueEntry entry) {
+    /** Settles one entry: the settlement to acknowledge, or null once a failure is recorded or parked. */
+    private CompletionStage<SettlementQueue.Settled> handle(QueueEntry entry) {
         if (entry.deliveries() > SettlementQueue.MAX_DELIVERIES) {
             // Its last allowed delivery was never acknowledged (the worker died or hung).
             return queue.dead(entry, entry.deliveries() - 1, new QueueError("DEADLINE_EXCEEDED", "NOT_ACKNOWLEDGED",
-                    "delivery " + (entry.deliveries() - 1) + " was not acknowledged within its visibility timeout"));
+                    "delivery " + (entry.deliveries() - 1) + " was not acknowledged within its visibility timeout"))
+                    .thenApply(reply -> null);
         }
         CompletionStage<SettleResult> settled;
         try {
@@ -167,14 +183,14 @@ public final class SettlementWorkers implements AutoCloseable {
         }
         return settled.handle((result, failure) -> {
             if (failure == null) {
-                return queue.settled(entry, result.commissionFen());
+                return CompletableFuture.completedFuture(new SettlementQueue.Settled(entry, result.commissionFen()));
             }
             QueueError error = describe.apply(failure);
             boolean permanent = SettlementQueue.unwrap(failure) instanceof CommissionException;
             if (permanent || entry.deliveries() >= SettlementQueue.MAX_DELIVERIES) {
-                return queue.dead(entry, entry.deliveries(), error);
+                return queue.dead(entry, entry.deliveries(), error).thenApply(reply -> (SettlementQueue.Settled) null);
             }
-            return queue.retry(entry, error);
+            return queue.retry(entry, error).thenApply(reply -> (SettlementQueue.Settled) null);
         }).thenCompose(stage -> stage);
     }
 

@@ -35,7 +35,8 @@ public final class QueueTour {
         }));
         steps.add(step("queue: settle and acknowledge q1 " + c, () -> {
             QueueEntry entry = entry(held, "q1");
-            await(queue.settled(entry, await(engine().settle(entry.request())).commissionFen()));
+            await(queue.settled(entry.partition(), List.of(
+                    new SettlementQueue.Settled(entry, await(engine().settle(entry.request())).commissionFen()))));
         }));
         steps.add(step("queue: a delivery of q2 fails " + c, () -> await(queue.retry(entry(held, "q2"),
                 new QueueError("UNAVAILABLE", "REDIS_UNAVAILABLE", "tour")))));

@@ -87,8 +87,12 @@ class SettlementQueueTest {
         }
     }
 
+    /** Waits for the state; for SETTLED also for the acknowledgement, which records the attempts. */
     private static void waitForState(String orderNo, SettlementState state) {
         waitFor(orderNo + " " + state, () -> settlement(orderNo).state() == state);
+        if (state == SettlementState.SETTLED) {
+            waitFor("acknowledged", () -> await(queue().stats()).total().depth() == 0);
+        }
     }
 
     @Test

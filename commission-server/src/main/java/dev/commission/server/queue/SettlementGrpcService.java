@@ -18,7 +18,9 @@ import dev.commission.api.v1.SubmitSettlementResult;
 import dev.commission.api.v1.SubmitSettlementsRequest;
 import dev.commission.api.v1.SubmitSettlementsResponse;
 import dev.commission.core.Validator;
+import dev.commission.core.order.SettleCommission;
 import dev.commission.core.queue.SettlementQueue;
+import dev.commission.core.queue.Submission;
 import dev.commission.server.commission.CommissionMapper;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
@@ -45,15 +47,10 @@ public final class SettlementGrpcService extends SettlementServiceGrpc.Settlemen
         unary("SubmitSettlements", () -> {
             new Validator().range("requests", request.getRequestsCount(), 1, SettlementQueue.MAX_BATCH).throwIfInvalid();
             List<CompletableFuture<SubmitSettlementResult>> results = new ArrayList<>();
-            for (SettleCommissionRequest one : request.getRequestsList()) {
-                CompletionStage<SubmitSettlementResult> result;
-                try {
-                    result = queue.submit(CommissionMapper.settle(one)).thenApply(s -> SubmitSettlementResult.newBuilder()
-                            .setAccepted(SettlementMapper.submission(s)).build());
-                } catch (RuntimeException e) {
-                    result = CompletableFuture.failedFuture(e);
-                }
-                results.add(result.toCompletableFuture().handle((ok, failure) -> failure == null ? ok
+            List<SettleCommission> requests = request.getRequestsList().stream().map(CommissionMapper::settle).toList();
+            for (CompletionStage<Submission> one : queue.submitAll(requests)) {
+                results.add(one.toCompletableFuture().handle((ok, failure) -> failure == null
+                        ? SubmitSettlementResult.newBuilder().setAccepted(SettlementMapper.submission(ok)).build()
                         : SubmitSettlementResult.newBuilder()
                                 .setError(SettlementMapper.error(failure, "SubmitSettlements")).build()));
             }

@@ -100,7 +100,8 @@ class SettlementGrpcServiceTest {
         assertEquals(SettlementState.QUEUED, get("o1").getState());
 
         startWorkers();
-        waitFor("o1 settled", () -> get("o1").getState() == SettlementState.SETTLED);
+        waitFor("o1 settled and acknowledged", () -> get("o1").getState() == SettlementState.SETTLED
+                && settlement.getQueueStats(GetQueueStatsRequest.getDefaultInstance()).getTotal().getDepth() == 0);
         Settlement settled = get("o1");
         assertEquals(1_000, settled.getCommissionFen());
         assertEquals(1, settled.getAttempts());
