@@ -38,7 +38,8 @@ import org.redisson.api.redisnode.RedisNodes;
 import org.redisson.client.codec.StringCodec;
 
 /**
- * The settlement queue side by side with the server's cheapest calls, on one Redis, one run:
+ * The settlement queue side by side with the server's cheapest calls, on one Redis, one run, the
+ * compared figures in five alternating rounds:
  * accepted single submissions/s (64 in flight) vs. GetCampaign and the health check; orders/s
  * through SubmitSettlements of 100; drain rate (workers on, no submissions) vs. raw EVALSHA of
  * settle.lua; then N submissions with workers on: accept rate, drain rate, submit-to-SETTLED
@@ -84,25 +85,40 @@ public final class QueueBenchmark {
             run(5_000, concurrency, i -> rawSettle(engine, "raw-bench", "warm-" + i, "s" + i % stewards));
             drain(engine, options);
 
-            int half = orders / 2;
-            Result healthCheck = run(half, concurrency, i -> call(health.check(HealthCheckRequest.getDefaultInstance())));
-            Result campaign = run(half, concurrency, i -> call(commission.getCampaign(getCampaign)));
-            long memoryBefore = usedMemory(redisson);
-            Result single = run(half, concurrency, i -> call(settlement.submitSettlement(order("a-" + i, stewards))));
-            long bytesPerQueued = (usedMemory(redisson) - memoryBefore) / half;
-            int batches = half / 100;
-            Result batched = run(batches, Math.max(1, concurrency / 8), b -> {
-                SubmitSettlementsRequest.Builder batch = SubmitSettlementsRequest.newBuilder();
-                for (int j = 0; j < 100; j++) {
-                    batch.addRequests(order("b-" + (b * 100 + j), stewards));
-                }
-                return call(settlement.submitSettlements(batch.build()));
-            });
-            long queued = half + batches * 100L;
-            long drainNanos = drain(engine, options);
+            // The compared figures are measured in alternating rounds, so that a change of load on a
+            // shared machine falls on each of them alike.
+            int rounds = 5;
+            int perRound = orders / 2 / rounds;
+            Result healthCheck = Result.EMPTY;
+            Result campaign = Result.EMPTY;
+            Result single = Result.EMPTY;
+            Result batched = Result.EMPTY;
+            Result raw = Result.EMPTY;
+            long drainNanos = 0;
+            long queued = 0;
+            long queuedBytes = 0;
+            for (int round = 0; round < rounds; round++) {
+                int base = round * perRound;
+                healthCheck = healthCheck.plus(run(perRound, concurrency, i -> call(health.check(HealthCheckRequest.getDefaultInstance()))));
+                campaign = campaign.plus(run(perRound, concurrency, i -> call(commission.getCampaign(getCampaign))));
+                long memoryBefore = usedMemory(redisson);
+                single = single.plus(run(perRound, concurrency, i -> call(settlement.submitSettlement(order("a-" + (base + i), stewards)))));
+                queuedBytes += usedMemory(redisson) - memoryBefore;
+                int batches = perRound / 100;
+                batched = batched.plus(run(batches, Math.max(1, concurrency / 8), b -> {
+                    SubmitSettlementsRequest.Builder batch = SubmitSettlementsRequest.newBuilder();
+                    for (int j = 0; j < 100; j++) {
+                        batch.addRequests(order("b-" + (base + b * 100 + j), stewards));
+                    }
+                    return call(settlement.submitSettlements(batch.build()));
+                }));
+                queued += perRound + batches * 100L;
+                drainNanos += drain(engine, options);
+                raw = raw.plus(run(perRound, concurrency, i -> rawSettle(engine, "raw-bench", "r-" + (base + i), "s" + i % stewards)));
+            }
+            long bytesPerQueued = queuedBytes / ((long) perRound * rounds);
             double drainRate = queued / (drainNanos / 1e9);
-            Result raw = run(half, concurrency, i -> rawSettle(engine, "raw-bench", "r-" + i, "s" + i % stewards));
-            long bytesPerRecord = recordBytes(redisson, "a-", half);
+            long bytesPerRecord = recordBytes(redisson, "a-", perRound);
 
             SettlementWorkers running = new SettlementWorkers(engine.settlements(), engine::settle,
                     SettlementGrpcService::describe, options).start();
@@ -161,8 +177,9 @@ public final class QueueBenchmark {
     }
 
     private static void awaitDrained(CommissionEngine engine) throws InterruptedException {
+        // Every 20 ms: the stats read 16 partitions, which would otherwise take from the drain itself.
         while (engine.settlements().stats().toCompletableFuture().join().total().depth() > 0) {
-            Thread.sleep(5);
+            Thread.sleep(20);
         }
     }
 
@@ -222,6 +239,14 @@ public final class QueueBenchmark {
     }
 
     private record Result(int n, long nanos, Histogram latency, int failures) {
+        static final Result EMPTY = new Result(0, 0, new Histogram(3_600_000_000_000L, 3), 0);
+
+        Result plus(Result other) {
+            Histogram sum = latency.copy();
+            sum.add(other.latency);
+            return new Result(n + other.n, nanos + other.nanos, sum, failures + other.failures);
+        }
+
         double rate() {
             return n / (nanos / 1e9);
         }
