@@ -464,3 +464,33 @@ local function ranked_slice(zset, offset, limit)
   end
   return entries
 end
+
+-- Helpers of the settlement queue's scripts (queue-*.lua).
+
+-- Redis's clock in Unix epoch milliseconds: one clock for every instance.
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+-- A stream entry's flat field list as a table.
+local function fields_of(flat)
+  local t = {}
+  for i = 1, #flat, 2 do
+    t[flat[i]] = flat[i + 1]
+  end
+  return t
+end
+
+-- The fields of a queued settlement, in the order QueueEntry reads them.
+local QUEUE_FIELDS = {'c', 'o', 's', 'r', 'g', 'n', 'l'}
+
+-- Appends one delivered entry to a reply: id, deliveries, then the QUEUE_FIELDS (9 elements).
+local function queue_entry(reply, id, deliveries, flat)
+  local fields = fields_of(flat)
+  reply[#reply + 1] = id
+  reply[#reply + 1] = deliveries
+  for _, name in ipairs(QUEUE_FIELDS) do
+    reply[#reply + 1] = fields[name] or ''
+  end
+end

@@ -5,6 +5,11 @@ import com.google.protobuf.TextFormat;
 import dev.commission.api.v1.AuditProgress;
 import dev.commission.api.v1.CloseCampaignRequest;
 import dev.commission.api.v1.CommissionRule;
+import dev.commission.api.v1.DiscardDeadLetterRequest;
+import dev.commission.api.v1.GetQueueStatsRequest;
+import dev.commission.api.v1.GetSettlementRequest;
+import dev.commission.api.v1.ListDeadLettersRequest;
+import dev.commission.api.v1.ReplayDeadLetterRequest;
 import dev.commission.api.v1.GetCampaignRequest;
 import dev.commission.api.v1.GetOrderRequest;
 import dev.commission.api.v1.ListLedgerRequest;
@@ -57,6 +62,12 @@ public final class CommissionCli {
               standing CAMPAIGN STEWARD
               watch CAMPAIGN SCOPE [TOP_N]
               ledger CAMPAIGN [AFTER] [LIMIT]  reconcile CAMPAIGN  rebuild CAMPAIGN
+            settlement queue:
+              submit CAMPAIGN ORDER STEWARD SKU:QTY:PAID_FEN...   queue a settlement; answers once stored
+              settlement CAMPAIGN ORDER        where an order stands: QUEUED, SETTLED or DEAD
+              dead-letters [CAMPAIGN|-] [AFTER] [LIMIT]
+              replay DEAD_LETTER_ID            discard DEAD_LETTER_ID REASON...
+              queue                            depth, in flight, oldest age, retries, dead letters
             """;
 
     private static final Set<String> OPTIONS = Set.of("--target", "--token", "--ca", "--cert", "--key");
@@ -144,6 +155,16 @@ public final class CommissionCli {
                     .setAfter(a.size() > 1 ? a.get(1) : "").setLimit(a.size() > 2 ? Integer.parseInt(a.get(2)) : 100).build());
             case "reconcile" -> client.reconcile(a.get(0), CommissionCli::progress);
             case "rebuild" -> client.rebuildRankings(a.get(0), CommissionCli::progress);
+            case "submit" -> client.submit(a.get(0), a.get(1), a.get(2), lines(a.subList(3, a.size())));
+            case "settlement" -> client.settlement().getSettlement(GetSettlementRequest.newBuilder()
+                    .setCampaignId(a.get(0)).setOrderNo(a.get(1)).build());
+            case "dead-letters" -> client.settlement().listDeadLetters(ListDeadLettersRequest.newBuilder()
+                    .setCampaignId(a.isEmpty() || a.get(0).equals("-") ? "" : a.get(0))
+                    .setAfter(a.size() > 1 ? a.get(1) : "").setLimit(a.size() > 2 ? Integer.parseInt(a.get(2)) : 100).build());
+            case "replay" -> client.settlement().replayDeadLetter(ReplayDeadLetterRequest.newBuilder().setId(a.get(0)).build());
+            case "discard" -> client.settlement().discardDeadLetter(DiscardDeadLetterRequest.newBuilder().setId(a.get(0))
+                    .setReason(String.join(" ", a.subList(1, a.size()))).build());
+            case "queue" -> client.settlement().getQueueStats(GetQueueStatsRequest.getDefaultInstance());
             case "watch" -> {
                 watch(channel, a, out);
                 yield null;

@@ -45,6 +45,7 @@ import java.util.function.Consumer;
 public final class CommissionClient {
     private final CommissionServiceGrpc.CommissionServiceBlockingStub commission;
     private final RankingServiceGrpc.RankingServiceBlockingStub ranking;
+    private final dev.commission.api.v1.SettlementServiceGrpc.SettlementServiceBlockingStub settlement;
     /** The deadline of Reconcile and RebuildRankings, which work through a whole campaign. */
     public static final Duration AUDIT_DEADLINE = Duration.ofHours(6);
 
@@ -57,6 +58,7 @@ public final class CommissionClient {
     public CommissionClient(Channel channel, long deadlineMillis) {
         this.commission = CommissionServiceGrpc.newBlockingStub(channel);
         this.ranking = RankingServiceGrpc.newBlockingStub(channel);
+        this.settlement = dev.commission.api.v1.SettlementServiceGrpc.newBlockingStub(channel);
         this.deadlineMillis = deadlineMillis;
     }
 
@@ -67,6 +69,20 @@ public final class CommissionClient {
 
     public RankingServiceGrpc.RankingServiceBlockingStub ranking() {
         return ranking.withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS);
+    }
+
+    public dev.commission.api.v1.SettlementServiceGrpc.SettlementServiceBlockingStub settlement() {
+        return settlement.withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Hands a settlement to the durable queue and returns once it is stored; safe to retry with the
+     * same arguments (a repeat answers where the order stands).
+     */
+    public dev.commission.api.v1.SubmitSettlementResponse submit(String campaignId, String orderNo, String stewardId,
+                                                                 List<OrderLine> lines) {
+        return settlement().submitSettlement(SettleCommissionRequest.newBuilder().setCampaignId(campaignId)
+                .setOrderNo(orderNo).setStewardId(stewardId).addAllLines(lines).build());
     }
 
     /**

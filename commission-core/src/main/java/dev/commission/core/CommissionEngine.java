@@ -26,6 +26,7 @@ import dev.commission.core.order.ReverseStrategy;
 import dev.commission.core.order.SettleCommission;
 import dev.commission.core.order.SettleResult;
 import dev.commission.core.order.SettleStrategy;
+import dev.commission.core.queue.SettlementQueue;
 import dev.commission.core.ranking.RankingPage;
 import dev.commission.core.ranking.RankingReader;
 import dev.commission.core.ranking.RankingScope;
@@ -67,6 +68,7 @@ public final class CommissionEngine {
     private final TransferStrategy transfer;
     private final RankingReader rankings;
     private final LedgerBook ledger;
+    private final SettlementQueue settlements;
 
     public CommissionEngine(RedissonClient redisson) {
         this(redisson, RedisCallPolicy.DEFAULT);
@@ -87,12 +89,18 @@ public final class CommissionEngine {
         this.transfer = registry.add(new TransferStrategy());
         this.rankings = new RankingReader(runner);
         this.ledger = new LedgerBook(redisson, runner);
+        this.settlements = new SettlementQueue(redisson, runner, this);
         runner.register(ORDER_SCRIPT);
     }
 
     /** Tells {@code listener} about every script this engine runs (for the server's metrics). */
     public void listen(ScriptListener listener) {
         runner.listen(listener);
+    }
+
+    /** The durable settlement queue, settled by {@link dev.commission.core.queue.SettlementWorkers}. */
+    public SettlementQueue settlements() {
+        return settlements;
     }
 
     public StrategyRegistry registry() {

@@ -33,6 +33,10 @@ public enum Reason {
     REFUND_LINES_UNKNOWN(Kind.PRECONDITION),
     /** A total would reach 2^53, beyond what Lua numbers and sorted-set scores hold exactly. */
     TOTAL_OVERFLOW(Kind.PRECONDITION),
+    /** No dead letter has the id given (or it names another order). */
+    DEAD_LETTER_NOT_FOUND(Kind.NOT_FOUND),
+    /** The dead letter was replayed or discarded already: it cannot be the other. */
+    DEAD_LETTER_CLOSED(Kind.PRECONDITION),
     /** Figures kept moving faster than a rebuild could set them right; the caller may retry. */
     LEDGER_MOVED(Kind.ABORTED, Source.ENGINE);
 

@@ -11,6 +11,7 @@ import dev.commission.core.campaign.TransferPolicy;
 import dev.commission.core.order.AdjustCommission;
 import dev.commission.core.order.ReverseCommission;
 import dev.commission.core.order.SettleCommission;
+import dev.commission.core.queue.QueueTour;
 import dev.commission.core.ranking.RankingScope;
 import dev.commission.core.ranking.RankingScope.Kind;
 import dev.commission.core.steward.RegisterSteward;
@@ -24,7 +25,7 @@ import java.util.function.Supplier;
 /**
  * Every operation and every read of the engine, in the paths a script can take (registration on
  * the fly, a move with a settlement, refunds before and after settling, both transfer policies,
- * a transfer that moves nothing, reconcile, a rebuild that repairs a lost ranking, close), on campaign {@code t1} (FOLLOW)
+ * a transfer that moves nothing, reconcile, a rebuild that repairs a lost ranking, the settlement queue, close), on campaign {@code t1} (FOLLOW)
  * and {@code t2} (STAY). Contract tests run it step by step and watch what reaches Redis.
  */
 public final class EngineTour {
@@ -90,6 +91,9 @@ public final class EngineTour {
                 assertTrue(result.figuresRepaired() > 0, "rebuild " + c + " repaired nothing");
                 return result;
             })));
+            if (c.equals("t2")) {
+                steps.addAll(QueueTour.steps(c));
+            }
             steps.add(step("close " + c, () -> engine().closeCampaign(c)));
             steps.add(step("close again " + c, () -> engine().closeCampaign(c)));
             steps.add(step("refund o5 on the closed campaign " + c, () -> engine().reverse(

@@ -4,6 +4,7 @@ import dev.commission.api.v1.CommissionServiceGrpc;
 import dev.commission.api.v1.RankingServiceGrpc;
 import dev.commission.core.CommissionEngine;
 import dev.commission.server.commission.CommissionGrpcService;
+import dev.commission.server.queue.SettlementGrpcService;
 import dev.commission.server.ranking.RankingGrpcService;
 import dev.commission.server.redis.RedisHealthProbe;
 import dev.commission.server.status.MalformedRequests;
@@ -27,7 +28,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gRPC server of one instance: CommissionService, RankingService, gRPC health (SERVING while
+ * The gRPC server of one instance: CommissionService, RankingService,
+ * SettlementService, gRPC health (SERVING while
  * Redis answers reads and takes writes, probed four times a second) and server reflection, on
  * whatever transport the given builder makes. Every method answers request bytes that do not
  * parse as bad input ({@link MalformedRequests}).
@@ -39,7 +41,8 @@ public final class CommissionServer {
 
     private static final Logger log = LoggerFactory.getLogger(CommissionServer.class);
     private static final List<String> HEALTH_NAMES = List.of(HealthStatusManager.SERVICE_NAME_ALL_SERVICES,
-            CommissionServiceGrpc.SERVICE_NAME, RankingServiceGrpc.SERVICE_NAME);
+            CommissionServiceGrpc.SERVICE_NAME, RankingServiceGrpc.SERVICE_NAME,
+            dev.commission.api.v1.SettlementServiceGrpc.SERVICE_NAME);
 
     private final Server server;
     private final HealthStatusManager health = new HealthStatusManager();
@@ -56,6 +59,7 @@ public final class CommissionServer {
         this.server = builder
                 .addService(MalformedRequests.refused(new CommissionGrpcService(engine)))
                 .addService(MalformedRequests.refused(new RankingGrpcService(engine, watchHub)))
+                .addService(MalformedRequests.refused(new SettlementGrpcService(engine.settlements())))
                 .addService(MalformedRequests.refused(health.getHealthService()))
                 .addService(MalformedRequests.refused(ProtoReflectionServiceV1.newInstance()))
                 .addService(MalformedRequests.refused(legacyReflection()))

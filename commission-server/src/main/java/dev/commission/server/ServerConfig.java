@@ -43,17 +43,26 @@ import org.yaml.snakeyaml.error.YAMLException;
  * @param security    tokens, TLS, client-certificate roles
  * @param metricsPort port of {@code GET /metrics}, or null for none
  * @param logFormat   text or JSON lines
+ * @param queueWorkers settlement queue workers of this instance; 0 runs none
  */
 public record ServerConfig(String host, int port, String redisUrl, Path redisConfig, Path dataDir,
-                           SecurityConfig security, Integer metricsPort, LogFormat logFormat) {
+                           SecurityConfig security, Integer metricsPort, LogFormat logFormat, int queueWorkers) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 9090;
     public static final Path DEFAULT_DATA_DIR = Path.of("data");
+    public static final int DEFAULT_QUEUE_WORKERS = 4;
+    public static final int MAX_QUEUE_WORKERS = 16;
 
     /** Loopback, no Redis named, no credentials, no metrics port, text logs. */
     public ServerConfig(String host, int port, String redisUrl, Path redisConfig, Path dataDir) {
         this(host, port, redisUrl, redisConfig, dataDir, SecurityConfig.NONE, null, LogFormat.TEXT);
+    }
+
+    /** As configured, with the default number of queue workers. */
+    public ServerConfig(String host, int port, String redisUrl, Path redisConfig, Path dataDir,
+                        SecurityConfig security, Integer metricsPort, LogFormat logFormat) {
+        this(host, port, redisUrl, redisConfig, dataDir, security, metricsPort, logFormat, DEFAULT_QUEUE_WORKERS);
     }
 
     /** One setting: {@code --name} on the command line, {@code env} in the environment, {@code name} in the file. */
@@ -86,7 +95,9 @@ public record ServerConfig(String host, int port, String redisUrl, Path redisCon
             new Setting("metrics-port", "COMMISSION_METRICS_PORT", "N", "off",
                     "GET /metrics for Prometheus on this port (same host)"),
             new Setting("log-format", "COMMISSION_LOG_FORMAT", "text|json", "text",
-                    "json: one JSON object per line, with the request id"));
+                    "json: one JSON object per line, with the request id"),
+            new Setting("queue-workers", "COMMISSION_QUEUE_WORKERS", "N", Integer.toString(DEFAULT_QUEUE_WORKERS),
+                    "settlement queue workers, 0 to " + MAX_QUEUE_WORKERS + "; 0 runs none"));
 
     public static final String USAGE = usage();
 
@@ -269,7 +280,8 @@ public record ServerConfig(String host, int port, String redisUrl, Path redisCon
     public String describe() {
         return "host=" + host + " port=" + port + " redis=" + redisDescription()
                 + (embeddedRedis() ? " data-dir=" + dataDir : "") + " " + security.describe()
-                + " metrics-port=" + (metricsPort == null ? "off" : metricsPort) + " log-format=" + logFormat.word();
+                + " metrics-port=" + (metricsPort == null ? "off" : metricsPort) + " log-format=" + logFormat.word()
+                + " queue-workers=" + queueWorkers;
     }
 
     /** A value and where it came from ({@code --port}, {@code COMMISSION_PORT}, {@code port in commission.yaml}). */
@@ -323,7 +335,19 @@ public record ServerConfig(String host, int port, String redisUrl, Path redisCon
                         + given.get("log-format").value() + "'");
             }
         }
-        return new ServerConfig(host, port, redisUrl, redisConfig, dataDir, security, metricsPort, logFormat);
+        int queueWorkers = DEFAULT_QUEUE_WORKERS;
+        if (given.containsKey("queue-workers")) {
+            Given value = given.get("queue-workers");
+            try {
+                queueWorkers = Integer.parseInt(value.value());
+            } catch (NumberFormatException e) {
+                queueWorkers = -1;
+            }
+            if (queueWorkers < 0 || queueWorkers > MAX_QUEUE_WORKERS) {
+                throw bad(value.source() + " must be a number from 0 to " + MAX_QUEUE_WORKERS + ", got '" + value.value() + "'");
+            }
+        }
+        return new ServerConfig(host, port, redisUrl, redisConfig, dataDir, security, metricsPort, logFormat, queueWorkers);
     }
 
     private static Map<String, Given> flags(String[] args) throws UsageException {

@@ -1,6 +1,8 @@
 package dev.commission.server;
 
 import dev.commission.core.CommissionEngine;
+import dev.commission.core.queue.SettlementWorkers;
+import dev.commission.server.queue.SettlementGrpcService;
 import dev.commission.server.redis.EmbeddedRedis;
 import dev.commission.server.redis.RedisConnections;
 import dev.commission.server.status.StatusMapper;
@@ -21,7 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Everything one running instance owns, started in order and stopped in reverse: the embedded
  * Redis (when none is configured), the Redis client, the engine, the gRPC server on Netty (with
- * TLS, access checks, request ids and metrics as configured) and the metrics port.
+ * TLS, access checks, request ids and metrics as configured) the metrics port and the
+ * settlement queue's workers.
  */
 public final class ServerStack implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ServerStack.class);
@@ -32,16 +35,19 @@ public final class ServerStack implements AutoCloseable {
     private final ServerMetrics metrics;
     private final MetricsHttpServer metricsHttp;
     private final ServerTls tls;
+    private final SettlementWorkers workers;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private ServerStack(EmbeddedRedis embeddedRedis, RedissonClient redisson, CommissionServer server,
-                        ServerMetrics metrics, MetricsHttpServer metricsHttp, ServerTls tls) {
+                        ServerMetrics metrics, MetricsHttpServer metricsHttp, ServerTls tls,
+                        SettlementWorkers workers) {
         this.embeddedRedis = embeddedRedis;
         this.redisson = redisson;
         this.server = server;
         this.metrics = metrics;
         this.metricsHttp = metricsHttp;
         this.tls = tls;
+        this.workers = workers;
     }
 
     public static ServerStack start(ServerConfig config) throws IOException {
@@ -91,7 +97,12 @@ public final class ServerStack implements AutoCloseable {
                 log.info("metrics on {}://{}:{}/metrics", tls == null ? "http" : "https", config.host(),
                         metricsHttp.port());
             }
-            return new ServerStack(embedded, redisson, server, metrics, metricsHttp, tls);
+            SettlementWorkers workers = new SettlementWorkers(engine.settlements(), engine::settle,
+                    SettlementGrpcService::describe, SettlementWorkers.Options.defaults(config.queueWorkers()));
+            if (config.queueWorkers() > 0) {
+                workers.start();
+            }
+            return new ServerStack(embedded, redisson, server, metrics, metricsHttp, tls, workers);
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             if (metricsHttp != null) {
                 metricsHttp.close();
@@ -156,13 +167,17 @@ public final class ServerStack implements AutoCloseable {
         server.blockUntilShutdown();
     }
 
-    /** Stops the gRPC server gracefully, then the Redis client, then the embedded Redis. Idempotent. */
+    /**
+     * Stops the queue's workers (each finishes the entries it holds), the gRPC server gracefully,
+     * then the Redis client, then the embedded Redis. Idempotent.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
         try {
+            workers.stop(CommissionServer.GRACE);
             server.shutdown();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -43,6 +43,14 @@ class ServerConfigTest {
     }
 
     @Test
+    void queueWorkersAreOnByDefaultAndZeroTurnsThemOff() throws Exception {
+        assertEquals(ServerConfig.DEFAULT_QUEUE_WORKERS, ServerConfig.parse(new String[0], Map.of()).queueWorkers());
+        assertEquals(0, ServerConfig.parse(new String[] {"--queue-workers", "0"}, Map.of()).queueWorkers());
+        assertEquals(8, ServerConfig.parse(new String[0], Map.of("COMMISSION_QUEUE_WORKERS", "8")).queueWorkers());
+        assertEquals("--queue-workers must be a number from 0 to 16, got '17'", usage("--queue-workers", "17").getMessage());
+    }
+
+    @Test
     void redissonConfigFileMustBeReadable(@TempDir Path dir) throws Exception {
         Path yaml = Files.writeString(dir.resolve("redisson.yaml"), "clusterServersConfig: {}\n");
 

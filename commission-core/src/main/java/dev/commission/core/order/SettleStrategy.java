@@ -27,14 +27,21 @@ public final class SettleStrategy implements OperationStrategy<SettleCommission,
 
     @Override
     public List<Object> args(SettleCommission request) {
-        // The placement decides which group and region are credited, so it is part of the payload;
-        // the name of a steward registered on the fly moves no money and is not.
-        String fingerprint = Fingerprint.of(request.stewardId() + "|" + request.regionId() + "|" + request.groupId()
-                + "|" + OrderLines.canonical(request.lines()));
         return List.of(request.orderNo(), request.stewardId(), Long.toString(request.paidFen()),
-                OrderLines.encode(request.lines()), fingerprint, request.regionId(), request.groupId(),
+                OrderLines.encode(request.lines()), fingerprint(request), request.regionId(), request.groupId(),
                 request.stewardName().isEmpty() ? request.stewardId() : request.stewardName(),
                 Integer.toString(request.lines().size()));
+    }
+
+    /**
+     * The settlement's payload as a digest: the settle script and the settlement queue compare it
+     * to tell a replay from a conflict. The placement decides which group and region are credited,
+     * so it is part of the payload; the name of a steward registered on the fly moves no money
+     * and is not.
+     */
+    public static String fingerprint(SettleCommission request) {
+        return Fingerprint.of(request.stewardId() + "|" + request.regionId() + "|" + request.groupId()
+                + "|" + OrderLines.canonical(request.lines()));
     }
 
     @Override

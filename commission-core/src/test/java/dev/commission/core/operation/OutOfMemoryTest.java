@@ -86,6 +86,9 @@ class OutOfMemoryTest {
         reads.put("steward", () -> engine().getSteward("c1", "s1"));
         reads.put("order", () -> engine().getOrder("c1", "o1"));
         reads.put("reconcile", () -> engine().reconcile("c1"));
+        reads.put("settlement", () -> engine().settlements().get("c1", "o1"));
+        reads.put("dead letters", () -> engine().settlements().deadLetters("c1", "", 10));
+        reads.put("queue stats", () -> engine().settlements().stats());
         Map<String, Object> answers = new LinkedHashMap<>();
         reads.forEach((name, read) -> answers.put(name, await(read.get())));
 
@@ -119,6 +122,7 @@ class OutOfMemoryTest {
         writes.put("adjust", () -> engine().adjust(new AdjustCommission("c1", "a1", "s1", -50, "clawback")));
         writes.put("transfer", () -> engine().transfer(new TransferSteward("c1", "s1", "t9", "r3", "g3")));
         writes.put("close", () -> engine().closeCampaign("c1"));
+        writes.put("submit", () -> engine().settlements().submit(new SettleCommission("c1", "o6", "s1", lines(1_000))));
         // Every script that does not declare no-writes, whatever it is called with: Redis refuses it
         // before its first command, so its arguments are never read.
         CampaignKeys keys = new CampaignKeys("c1");

@@ -25,6 +25,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(RedisExtension.class)
 class ScriptKeysContractTest {
+    /**
+     * What KEYS[1] of a script is: a campaign's hash, whose hash tag every key of the script
+     * shares, or for the settlement queue's scripts a partition's stream, whose tag they share.
+     */
+    private static final java.util.Set<String> FIRST_KEYS = java.util.Set.of("campaign", "stream");
 
     @Test
     void everyScriptIsCalledWithTheKeysItsHeaderNames() {
@@ -61,8 +66,8 @@ class ScriptKeysContractTest {
         List<String> problems = new ArrayList<>();
         for (String script : LuaSources.scripts()) {
             List<KeyEntry> header = LuaSources.keysHeader(script);
-            if (header.isEmpty() || header.get(0).index() != 1 || !"campaign".equals(header.get(0).name())) {
-                problems.add(script + ": the header must start with KEYS[1] campaign, has " + header);
+            if (header.isEmpty() || header.get(0).index() != 1 || !FIRST_KEYS.contains(header.get(0).name())) {
+                problems.add(script + ": the header must start with KEYS[1] campaign (or stream, for the queue), has " + header);
             }
             for (int i = 0; i < header.size(); i++) {
                 KeyEntry entry = header.get(i);
@@ -83,10 +88,11 @@ class ScriptKeysContractTest {
         List<KeyEntry> fixed = header.stream().filter(e -> !e.range()).toList();
         boolean open = header.stream().anyMatch(KeyEntry::range);
         List<String> problems = new ArrayList<>();
-        if (keys.isEmpty() || !keys.get(0).endsWith(":campaign")) {
-            return List.of(script + ": KEYS[1] must be the campaign hash, was called with " + keys);
+        String first = header.isEmpty() ? "campaign" : header.get(0).name();
+        if (keys.isEmpty() || !FIRST_KEYS.contains(first) || !keys.get(0).endsWith(":" + first)) {
+            return List.of(script + ": KEYS[1] must be the " + first + " key, was called with " + keys);
         }
-        String prefix = keys.get(0).substring(0, keys.get(0).length() - "campaign".length());
+        String prefix = keys.get(0).substring(0, keys.get(0).length() - first.length());
         if (open ? keys.size() < fixed.size() : keys.size() != fixed.size()) {
             problems.add(script + ": header lists " + fixed.size() + " keys" + (open ? " and more" : "")
                     + ", called with " + keys.size() + ": " + keys);

@@ -66,7 +66,11 @@ class ScriptRefusalTest {
             "transfer", Set.of(Reason.TOTAL_OVERFLOW),
             // A repair runs only after the audit's first read found the campaign, and campaigns are
             // never deleted; what it skips when the ledger moved is shown in LedgerBookTest.
-            "audit-repair", Set.of(Reason.CAMPAIGN_NOT_FOUND));
+            "audit-repair", Set.of(Reason.CAMPAIGN_NOT_FOUND),
+            // The queue reads a dead letter before it replays or discards it, and refuses an unknown
+            // id itself; closing a letter twice needs one parked by a worker: SettlementQueueTest.
+            "queue-replay", Set.of(Reason.DEAD_LETTER_NOT_FOUND, Reason.DEAD_LETTER_CLOSED),
+            "queue-discard", Set.of(Reason.DEAD_LETTER_NOT_FOUND, Reason.DEAD_LETTER_CLOSED));
 
     /** One refusal: the situation, the call and the reason it must answer. */
     private record Refusal(String situation, String campaignId, Runnable setup, Supplier<CompletionStage<?>> call,
@@ -137,6 +141,10 @@ class ScriptRefusalTest {
         rows.add(new Refusal("transfer an unknown steward", "c1", ScriptRefusalTest::open,
                 () -> engine().transfer(new TransferSteward("c1", "ghost", "t9", "r2", "g2")), Reason.STEWARD_NOT_FOUND));
 
+        rows.add(new Refusal("submit an order again with another amount", "c1", () -> {
+            open();
+            await(engine().settlements().submit(new SettleCommission("c1", "q1", "s1", lines(1_000))));
+        }, () -> engine().settlements().submit(new SettleCommission("c1", "q1", "s1", lines(2_000))), Reason.ORDER_CONFLICT));
         rows.add(new Refusal("reconcile an unknown campaign", "nope", ScriptRefusalTest::open,
                 () -> engine().reconcile("nope"), Reason.CAMPAIGN_NOT_FOUND));
         rows.add(new Refusal("rebuild an unknown campaign", "nope", ScriptRefusalTest::open,

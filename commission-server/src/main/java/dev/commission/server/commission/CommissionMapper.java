@@ -42,7 +42,7 @@ import java.util.Map;
  * what protobuf cannot say is decided here (defaults of unset enums and oneofs); every rule on
  * values is the core's validation.
  */
-final class CommissionMapper {
+public final class CommissionMapper {
     /** What {@code limit = 0} means for ListLedger. */
     static final int DEFAULT_LEDGER_LIMIT = 100;
 
@@ -82,7 +82,7 @@ final class CommissionMapper {
                 request.getRegionId(), request.getGroupId());
     }
 
-    static SettleCommission settle(SettleCommissionRequest request) {
+    public static SettleCommission settle(SettleCommissionRequest request) {
         return new SettleCommission(request.getCampaignId(), request.getOrderNo(), request.getStewardId(),
                 lines(request.getLinesList()), request.getRegionId(), request.getGroupId(), request.getStewardName());
     }

@@ -13,6 +13,7 @@ import java.util.Set;
 public final class MethodRoles {
     private static final String COMMISSION = "commission.v1.CommissionService/";
     private static final String RANKING = "commission.v1.RankingService/";
+    private static final String SETTLEMENT = "commission.v1.SettlementService/";
 
     private static final Map<String, Role> ROLES = Map.ofEntries(
             Map.entry(COMMISSION + "SettleCommission", Role.SETTLE),
@@ -35,7 +36,14 @@ public final class MethodRoles {
             Map.entry(COMMISSION + "ReconcileWithProgress", Role.READ),
             Map.entry(RANKING + "GetRanking", Role.READ),
             Map.entry(RANKING + "GetStanding", Role.READ),
-            Map.entry(RANKING + "WatchRanking", Role.READ));
+            Map.entry(RANKING + "WatchRanking", Role.READ),
+            Map.entry(SETTLEMENT + "SubmitSettlement", Role.SETTLE),
+            Map.entry(SETTLEMENT + "SubmitSettlements", Role.SETTLE),
+            Map.entry(SETTLEMENT + "ListDeadLetters", Role.OPERATE),
+            Map.entry(SETTLEMENT + "ReplayDeadLetter", Role.OPERATE),
+            Map.entry(SETTLEMENT + "DiscardDeadLetter", Role.OPERATE),
+            Map.entry(SETTLEMENT + "GetSettlement", Role.READ),
+            Map.entry(SETTLEMENT + "GetQueueStats", Role.READ));
 
     /** Services anyone may call. */
     private static final Set<String> OPEN_SERVICES = Set.of("grpc.health.v1.Health",

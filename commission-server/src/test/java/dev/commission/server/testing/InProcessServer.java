@@ -50,6 +50,10 @@ public final class InProcessServer implements AutoCloseable {
         return CommissionServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
     }
 
+    public dev.commission.api.v1.SettlementServiceGrpc.SettlementServiceBlockingStub settlement() {
+        return dev.commission.api.v1.SettlementServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+    }
+
     public RankingServiceGrpc.RankingServiceBlockingStub ranking() {
         return RankingServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
     }

@@ -1,0 +1,26 @@
+-- queue-replay: queue an open dead letter again, with a fresh delivery count.
+-- KEYS[1] stream  KEYS[2] settlement:<campaign>:<order>  KEYS[3] dead-letters
+-- KEYS[4] dead-letter-status  KEYS[5] stats
+-- ARGV[1] dead letter id (its entry id in KEYS[3])  ARGV[2] campaign id  ARGV[3] order no
+-- A letter's status is OPEN, 'REPLAYED|<ms>' or 'DISCARDED|<ms>|<reason>'. Replaying a replayed
+-- letter answers DUPLICATE; a discarded one is closed for good.
+local status = redis.call('HGET', KEYS[4], ARGV[1])
+local letter = status and redis.call('XRANGE', KEYS[3], ARGV[1], ARGV[1])[1]
+local fields = letter and fields_of(letter[2])
+if not fields or fields.c ~= ARGV[2] or fields.o ~= ARGV[3] then
+  return {'DEAD_LETTER_NOT_FOUND', 'no dead letter ' .. ARGV[1] .. ' for order ' .. ARGV[3]}
+end
+if string.sub(status, 1, 8) == 'REPLAYED' then
+  return {'DUPLICATE'}
+end
+if status ~= 'OPEN' then
+  return {'DEAD_LETTER_CLOSED', 'dead letter ' .. ARGV[1] .. ' was discarded'}
+end
+-- checks done; writes
+local id = redis.call('XADD', KEYS[1], '*', 'c', fields.c, 'o', fields.o, 's', fields.s, 'r', fields.r,
+  'g', fields.g, 'n', fields.n, 'l', fields.l)
+redis.call('HSET', KEYS[2], 'state', 'QUEUED', 'entry', id, 'attempts', 0)
+redis.call('HDEL', KEYS[2], 'dead')
+redis.call('HSET', KEYS[4], ARGV[1], 'REPLAYED|' .. now_ms())
+redis.call('HINCRBY', KEYS[5], 'dead', -1)
+return {'APPLIED'}

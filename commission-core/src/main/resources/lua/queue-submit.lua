@@ -1,0 +1,42 @@
+-- queue-submit: store settlements in one partition's stream, once per (campaign, order).
+-- KEYS[1] stream  KEYS[2 .. 1+N] settlement:<campaign>:<order> of each settlement, in order
+-- ARGV, 8 per settlement: campaign id, order no, fingerprint of the payload, steward id,
+-- region, group, steward name, lines ('sku,quantity,paid_fen' joined by ';')
+-- The settlement record makes a resubmission harmless: the same payload answers where the order
+-- stands and stores nothing; another payload is a conflict, known at once. Each settlement has
+-- its own outcome: replies OK, then per settlement its word (APPLIED, DUPLICATE or
+-- ORDER_CONFLICT) and its state (QUEUED, SETTLED or DEAD; '' for a conflict).
+local n = #KEYS - 1
+local outcome, state, seen = {}, {}, {}
+for i = 1, n do
+  local key, fp = KEYS[1 + i], ARGV[(i - 1) * 8 + 3]
+  local was = seen[key]
+  if not was then
+    local record = hash(key)
+    if record.fp then
+      was = {fp = record.fp, state = record.state}
+    end
+  end
+  if not was then
+    outcome[i], state[i] = 'APPLIED', 'QUEUED'
+    seen[key] = {fp = fp, state = 'QUEUED'}
+  elseif was.fp ~= fp then
+    outcome[i], state[i] = 'ORDER_CONFLICT', ''
+  else
+    outcome[i], state[i] = 'DUPLICATE', was.state
+  end
+end
+-- checks done; writes
+local now = now_ms()
+local reply = {'OK'}
+for i = 1, n do
+  if outcome[i] == 'APPLIED' then
+    local a = (i - 1) * 8
+    local id = redis.call('XADD', KEYS[1], '*', 'c', ARGV[a + 1], 'o', ARGV[a + 2], 's', ARGV[a + 4],
+      'r', ARGV[a + 5], 'g', ARGV[a + 6], 'n', ARGV[a + 7], 'l', ARGV[a + 8])
+    redis.call('HSET', KEYS[1 + i], 'fp', ARGV[a + 3], 'state', 'QUEUED', 'entry', id, 'queued_at', now, 'attempts', 0)
+  end
+  reply[#reply + 1] = outcome[i]
+  reply[#reply + 1] = state[i]
+end
+return reply

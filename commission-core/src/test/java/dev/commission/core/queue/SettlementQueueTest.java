@@ -1,0 +1,246 @@
+package dev.commission.core.queue;
+
+import static dev.commission.core.EngineFixture.await;
+import static dev.commission.core.EngineFixture.campaign;
+import static dev.commission.core.EngineFixture.engine;
+import static dev.commission.core.EngineFixture.lines;
+import static dev.commission.core.EngineFixture.refused;
+import static dev.commission.core.EngineFixture.steward;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.commission.core.CommissionException;
+import dev.commission.core.Reason;
+import dev.commission.core.campaign.CommissionRule;
+import dev.commission.core.campaign.TransferPolicy;
+import dev.commission.core.order.SettleCommission;
+import dev.commission.core.order.SettleResult;
+import dev.commission.core.testing.RedisExtension;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.redisson.client.RedisTimeoutException;
+
+/** The settlement queue against a real redis-server, with workers on short timeouts. */
+@ExtendWith(RedisExtension.class)
+class SettlementQueueTest {
+    private static final SettlementWorkers.Options FAST = SettlementWorkers.Options.defaults(2)
+            .withTimeouts(Duration.ofMillis(100), Duration.ofMillis(400));
+
+    private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+    private SettlementWorkers workers;
+
+    @BeforeEach
+    void campaignWithStewards() {
+        campaign("c1", CommissionRule.rate(1000, 0), TransferPolicy.FOLLOW);
+        steward("c1", "s1", "r1", "g1");
+    }
+
+    @AfterEach
+    void stopWorkers() {
+        if (workers != null) {
+            workers.stop(Duration.ofSeconds(10));
+        }
+    }
+
+    private static SettlementQueue queue() {
+        return engine().settlements();
+    }
+
+    private static SettleCommission order(String orderNo, long paidFen) {
+        return new SettleCommission("c1", orderNo, "s1", lines(paidFen));
+    }
+
+    private void startWorkers(Function<SettleCommission, CompletionStage<SettleResult>> settle) {
+        workers = new SettlementWorkers(queue(), request -> {
+            calls.computeIfAbsent(request.orderNo(), o -> new AtomicInteger()).incrementAndGet();
+            return settle.apply(request);
+        }, SettlementWorkers::describeInCore, FAST).start();
+    }
+
+    private static Settlement settlement(String orderNo) {
+        return await(queue().get("c1", orderNo));
+    }
+
+    private static void waitFor(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not reached within 30 s: " + what);
+            }
+            Thread.onSpinWait();
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    /** Waits for the state; for SETTLED also for the acknowledgement, which records the attempts. */
+    private static void waitForState(String orderNo, SettlementState state) {
+        waitFor(orderNo + " " + state, () -> settlement(orderNo).state() == state);
+        if (state == SettlementState.SETTLED) {
+            waitFor("acknowledged", () -> await(queue().stats()).total().depth() == 0);
+        }
+    }
+
+    @Test
+    void anAcceptedSettlementIsSettledOnceAndReadsSettled() {
+        Submission submitted = await(queue().submit(order("o1", 10_000)));
+        assertEquals(SettlementState.QUEUED, submitted.state());
+        assertEquals(SettlementState.QUEUED, settlement("o1").state());
+
+        startWorkers(engine()::settle);
+        waitForState("o1", SettlementState.SETTLED);
+
+        Settlement settled = settlement("o1");
+        assertEquals(1_000, settled.commissionFen());
+        assertEquals(1, settled.attempts());
+        assertTrue(settled.queuedAtMs() > 0 && settled.settledAtMs() >= settled.queuedAtMs(), settled.toString());
+        assertEquals(1_000, await(engine().getSteward("c1", "s1")).earnedFen());
+        waitFor("stream drained", () -> await(queue().stats()).total().depth() == 0);
+    }
+
+    @Test
+    void aResubmissionIsHarmlessAndAnotherPayloadIsAConflict() {
+        await(queue().submit(order("o1", 10_000)));
+        assertEquals(SettlementState.QUEUED, await(queue().submit(order("o1", 10_000))).state());
+        refused(Reason.ORDER_CONFLICT, () -> await(queue().submit(order("o1", 20_000))));
+        assertEquals(1, await(queue().stats()).total().depth());
+
+        startWorkers(engine()::settle);
+        waitForState("o1", SettlementState.SETTLED);
+        assertEquals(SettlementState.SETTLED, await(queue().submit(order("o1", 10_000))).state());
+        assertEquals(1, calls.get("o1").get());
+        assertEquals(1_000, await(engine().getSteward("c1", "s1")).earnedFen());
+    }
+
+    @Test
+    void badInputIsRefusedUpFrontAndNothingIsQueued() {
+        CommissionException e = refused(Reason.INVALID_ARGUMENT,
+                () -> await(queue().submit(new SettleCommission("c1", "o 1", "s1", lines(-5)))));
+        assertTrue(e.violations().stream().anyMatch(v -> v.field().equals("lines[0].paid_fen")), e.violations().toString());
+        assertEquals(0, await(queue().stats()).total().depth());
+        refused(Reason.ORDER_NOT_FOUND, () -> settlement("o1"));
+    }
+
+    @Test
+    void anOrderSettledDirectlyReadsSettled() {
+        await(engine().settle(order("o7", 5_000)));
+        Settlement s = settlement("o7");
+        assertEquals(SettlementState.SETTLED, s.state());
+        assertEquals(500, s.commissionFen());
+        assertEquals(0, s.attempts());
+    }
+
+    @Test
+    void aTransientFaultIsRetriedWithBackOffAndSettledOnceAtTheFourthAttempt() {
+        await(queue().submit(order("o1", 10_000)));
+        startWorkers(request -> calls.get(request.orderNo()).get() <= 3
+                ? CompletableFuture.failedFuture(new RedisTimeoutException("fault injected"))
+                : engine().settle(request));
+
+        waitForState("o1", SettlementState.SETTLED);
+        Settlement s = settlement("o1");
+        assertEquals(4, s.attempts());
+        assertEquals("RedisTimeoutException", s.lastError().reason());
+        assertEquals(4, calls.get("o1").get());
+        assertEquals(1_000, await(engine().getSteward("c1", "s1")).earnedFen());
+        assertEquals(3, await(queue().stats()).total().deliveriesRetried());
+    }
+
+    @Test
+    void aPersistentFaultIsDeadLetteredAfterTenDeliveriesThenReplayedAndSettledOnce() {
+        AtomicInteger broken = new AtomicInteger(1);
+        await(queue().submit(order("o1", 10_000)));
+        startWorkers(request -> broken.get() == 1
+                ? CompletableFuture.failedFuture(new RedisTimeoutException("still broken"))
+                : engine().settle(request));
+
+        waitForState("o1", SettlementState.DEAD);
+        Settlement dead = settlement("o1");
+        assertEquals(10, dead.attempts());
+        assertEquals(10, calls.get("o1").get());
+        DeadLetterPage page = await(queue().deadLetters("c1", "", 10));
+        assertEquals(1, page.deadLetters().size());
+        DeadLetter letter = page.deadLetters().get(0);
+        assertEquals(dead.deadLetterId(), letter.id());
+        assertEquals(10, letter.attempts());
+        assertEquals(DeadLetter.Status.OPEN, letter.status());
+        assertEquals(order("o1", 10_000), letter.request());
+        assertEquals(1, await(queue().stats()).total().deadLetters());
+
+        broken.set(0);
+        assertEquals(DeadLetter.Status.REPLAYED, await(queue().replay(letter.id())).status());
+        assertEquals(DeadLetter.Status.REPLAYED, await(queue().replay(letter.id())).status());
+        waitForState("o1", SettlementState.SETTLED);
+        assertEquals(1, settlement("o1").attempts());
+        assertEquals(11, calls.get("o1").get());
+        assertEquals(1_000, await(engine().getSteward("c1", "s1")).earnedFen());
+        assertEquals(0, await(queue().stats()).total().deadLetters());
+        refused(Reason.DEAD_LETTER_CLOSED, () -> await(queue().discard(letter.id(), "too late")));
+    }
+
+    @Test
+    void aRefusalOfTheRulesIsDeadLetteredAtOnceAndADiscardedLetterStaysVisible() {
+        await(queue().submit(new SettleCommission("c1", "o1", "ghost", lines(1_000))));
+        await(queue().submit(new SettleCommission("nope", "o2", "s1", lines(1_000))));
+        startWorkers(engine()::settle);
+
+        waitForState("o1", SettlementState.DEAD);
+        waitFor("o2 dead", () -> await(queue().get("nope", "o2")).state() == SettlementState.DEAD);
+        Settlement s = settlement("o1");
+        assertEquals(1, s.attempts());
+        assertEquals("STEWARD_NOT_FOUND", s.lastError().reason());
+        assertEquals(2, await(queue().deadLetters("", "", 10)).deadLetters().size());
+        assertEquals(1, await(queue().deadLetters("nope", "", 10)).deadLetters().size());
+
+        DeadLetter discarded = await(queue().discard(s.deadLetterId(), "steward left the company"));
+        assertEquals(DeadLetter.Status.DISCARDED, discarded.status());
+        assertEquals("steward left the company", discarded.discardReason());
+        DeadLetter listed = await(queue().deadLetters("c1", "", 10)).deadLetters().get(0);
+        assertEquals(DeadLetter.Status.DISCARDED, listed.status());
+        assertEquals(SettlementState.DEAD, settlement("o1").state());
+        refused(Reason.DEAD_LETTER_CLOSED, () -> await(queue().replay(s.deadLetterId())));
+        refused(Reason.DEAD_LETTER_NOT_FOUND, () -> await(queue().replay("3/1-0")));
+    }
+
+    @Test
+    void anEntryReadByAWorkerThatDiedBeforeAcknowledgingIsSettledOnceByAnother() {
+        await(queue().submit(order("o1", 10_000)));
+        for (int p = 0; p < QueueKeys.PARTITIONS; p++) {
+            await(queue().read(p, "died", 10));
+        }
+        assertEquals(1, await(queue().stats()).total().inFlight());
+
+        startWorkers(engine()::settle);
+        waitForState("o1", SettlementState.SETTLED);
+        assertEquals(2, settlement("o1").attempts());
+        assertEquals(1, calls.get("o1").get());
+        assertEquals(1_000, await(engine().getSteward("c1", "s1")).earnedFen());
+    }
+
+    @Test
+    void manyOrdersSettleExactlyOnce() {
+        int n = 300;
+        for (int i = 0; i < n; i++) {
+            await(queue().submit(order("m" + i, 1_000)));
+        }
+        startWorkers(engine()::settle);
+        waitFor("all settled", () -> await(queue().stats()).total().depth() == 0);
+        assertEquals(n * 100L, await(engine().getSteward("c1", "s1")).earnedFen());
+        assertTrue(await(engine().reconcile("c1")).clean());
+        assertEquals(List.of(), calls.entrySet().stream().filter(e -> e.getValue().get() != 1).map(Map.Entry::getKey).toList());
+    }
+}
