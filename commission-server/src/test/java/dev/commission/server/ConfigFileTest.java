@@ -113,7 +113,7 @@ class ConfigFileTest {
         assertEquals("port in bad.yaml must be a number from 0 to 65535, got 'ninety'",
                 bad("bad.yaml", "port: ninety\n"));
         assertEquals("bad.yaml: unknown setting 'prot' (settings: host, port, redis-url, redis-config, data-dir, "
-                + "tokens, tls-cert, tls-key, tls-client-ca, client-roles, metrics-port, log-format)",
+                + "tokens, tls-cert, tls-key, tls-client-ca, client-roles, metrics-port, log-format, queue-workers)",
                 bad("bad.yaml", "prot: 9090\n"));
         assertEquals("bad.yaml: not valid YAML at line 2: mapping values are not allowed here",
                 bad("bad.yaml", "port: 1\nhost: a: b\n"));
