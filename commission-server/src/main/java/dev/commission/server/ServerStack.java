@@ -83,6 +83,7 @@ public final class ServerStack implements AutoCloseable {
                     ? new AccessInterceptor(security.tokens(), security.clientRoles()) : null);
             CommissionServer server = new CommissionServer(builder, engine, redisson).start();
             metrics.watch(server::watchStats);
+            metrics.queue(engine.settlements()::stats);
             log.info("commission-server listening on {}:{} ({}; Redis: {})", config.host(), server.port(),
                     tls == null ? "plaintext" : tls.mutual() ? "TLS, client certificates required" : "TLS",
                     embedded == null ? config.redisDescription() : "embedded, " + embedded.url());

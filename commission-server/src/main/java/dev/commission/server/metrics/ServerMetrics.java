@@ -1,6 +1,7 @@
 package dev.commission.server.metrics;
 
 import dev.commission.core.CommissionEngine;
+import dev.commission.core.queue.QueueStats;
 import dev.commission.server.watch.WatchStats;
 import io.grpc.netty.shaded.io.netty.util.internal.PlatformDependent;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -14,6 +15,10 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -22,7 +27,11 @@ import java.util.function.Supplier;
  * names); no steward, order or campaign ever becomes a label.
  */
 public final class ServerMetrics implements AutoCloseable {
+    private static final long QUEUE_READ_TIMEOUT_MS = 2_000;
+
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private volatile Supplier<CompletionStage<QueueStats>> queueStats;
+    private volatile QueueStats.Partition queueTotal = new QueueStats.Partition(-1, 0, 0, 0, 0, 0);
     private final JvmGcMetrics gc = new JvmGcMetrics();
     /** Held here because meters keep only weak references to what they read. */
     private Supplier<WatchStats> watchStats;
@@ -75,8 +84,36 @@ public final class ServerMetrics implements AutoCloseable {
                 .description("Redis reads made for watching").register(registry);
     }
 
+    /**
+     * The settlement queue's figures over all partitions: depth, in flight, age of the oldest
+     * entry not acknowledged, deliveries retried and open dead letters. They are read from Redis
+     * once per scrape (one short read-only script), not per meter.
+     */
+    public void queue(Supplier<CompletionStage<QueueStats>> stats) {
+        this.queueStats = stats;
+        Gauge.builder("queue.depth", this, m -> m.queueTotal.depth())
+                .description("settlements accepted and not acknowledged").register(registry);
+        Gauge.builder("queue.in.flight", this, m -> m.queueTotal.inFlight())
+                .description("settlements delivered to a worker and not acknowledged").register(registry);
+        Gauge.builder("queue.oldest.unacknowledged", this, m -> m.queueTotal.oldestUnacknowledgedMs() / 1000.0)
+                .baseUnit("seconds").description("age of the oldest settlement not acknowledged").register(registry);
+        FunctionCounter.builder("queue.deliveries.retried", this, m -> m.queueTotal.deliveriesRetried())
+                .description("deliveries made again after a failure or a timeout").register(registry);
+        Gauge.builder("queue.dead.letters", this, m -> m.queueTotal.deadLetters())
+                .description("open dead letters").register(registry);
+    }
+
     /** The Prometheus text exposition of every meter. */
     public String scrape() {
+        if (queueStats != null) {
+            try {
+                queueTotal = queueStats.get().toCompletableFuture().get(QUEUE_READ_TIMEOUT_MS, TimeUnit.MILLISECONDS).total();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException | RuntimeException e) {
+                // Redis did not answer: the queue's figures stay as last read
+            }
+        }
         return registry.scrape();
     }
 

@@ -57,7 +57,8 @@ class MetricsEndpointTest {
         Path tokens = Files.writeString(dir.resolve("tokens"), "orders " + TokenStore.hash("t-settle") + " settle\n"
                 + "ops " + TokenStore.hash("t-operate") + " operate\n" + "prometheus " + TokenStore.hash("t-read") + " read\n");
         SecurityConfig security = new SecurityConfig(tokens, TokenStore.read(tokens), null, null, null, ClientSubjects.none());
-        ServerConfig config = new ServerConfig("127.0.0.1", 0, RedisExtension.url(), null, dir, security, 0, LogFormat.TEXT);
+        ServerConfig config = new ServerConfig("127.0.0.1", 0, RedisExtension.url(), null, dir, security, 0, LogFormat.TEXT,
+                0); // no queue workers: a submitted settlement stays queued
         try (ServerStack stack = ServerStack.start(config)) {
             ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", stack.port(),
                     InsecureChannelCredentials.create()).build();
@@ -74,6 +75,8 @@ class MetricsEndpointTest {
                 stub(channel, "t-settle").reverseCommission(ReverseCommissionRequest.newBuilder().setCampaignId("c1").setOrderNo("o1")
                         .setRefundId("r1").setRefundFen(3_000).build());        // 1000 -> 700: 300 back
                 refused(Status.Code.PERMISSION_DENIED, () -> stub(channel, "t-read").settleCommission(settle("o3", 1)));
+                dev.commission.api.v1.SettlementServiceGrpc.newBlockingStub(ClientInterceptors.intercept(channel, token("t-settle")))
+                        .withDeadlineAfter(10, TimeUnit.SECONDS).submitSettlement(settle("q1", 2_000)); // queued, not settled
                 CountDownLatch firstSnapshot = new CountDownLatch(1);
                 watching.run(() -> RankingServiceGrpc.newStub(ClientInterceptors.intercept(channel, token("t-read")))
                         .watchRanking(WatchRankingRequest.newBuilder().setCampaignId("c1").setScope(
@@ -102,6 +105,10 @@ class MetricsEndpointTest {
                 assertEquals(1.0, metrics.get("commission_settles_total{outcome=\"REFUSED\",reason=\"ORDER_CONFLICT\"}"));
                 assertEquals(1.0, metrics.get("commission_reversals_total{outcome=\"APPLIED\",reason=\"\"}"));
                 assertEquals(1_500.0, metrics.get("commission_settled_fen_total"));
+                assertEquals(1.0, metrics.get("queue_depth"));
+                assertEquals(0.0, metrics.get("queue_in_flight"));
+                assertEquals(0.0, metrics.get("queue_dead_letters"));
+                assertEquals(0.0, metrics.get("queue_deliveries_retried_total"));
                 assertEquals(300.0, metrics.get("commission_reversed_fen_total"));
                 String settle = "method=\"commission.v1.CommissionService/SettleCommission\"";
                 assertEquals(3.0, metrics.get("grpc_server_calls_seconds_count{code=\"OK\"," + settle + "}"));
