@@ -4,17 +4,9 @@
 -- ARGV[1] dead letter id (its entry id in KEYS[3])  ARGV[2] campaign id  ARGV[3] order no
 -- A letter's status is OPEN, 'REPLAYED|<ms>' or 'DISCARDED|<ms>|<reason>'. Replaying a replayed
 -- letter answers DUPLICATE; a discarded one is closed for good.
-local status = redis.call('HGET', KEYS[4], ARGV[1])
-local letter = status and redis.call('XRANGE', KEYS[3], ARGV[1], ARGV[1])[1]
-local fields = letter and fields_of(letter[2])
-if not fields or fields.c ~= ARGV[2] or fields.o ~= ARGV[3] then
-  return {'DEAD_LETTER_NOT_FOUND', 'no dead letter ' .. ARGV[1] .. ' for order ' .. ARGV[3]}
-end
-if string.sub(status, 1, 8) == 'REPLAYED' then
-  return {'DUPLICATE'}
-end
-if status ~= 'OPEN' then
-  return {'DEAD_LETTER_CLOSED', 'dead letter ' .. ARGV[1] .. ' was discarded'}
+local fields, refusal = open_dead_letter('REPLAYED', 'discarded')
+if refusal then
+  return refusal
 end
 -- checks done; writes
 local id = redis.call('XADD', KEYS[1], '*', 'c', fields.c, 'o', fields.o, 's', fields.s, 'r', fields.r,

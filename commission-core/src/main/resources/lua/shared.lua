@@ -482,6 +482,26 @@ local function fields_of(flat)
   return t
 end
 
+-- Checks phase helper for queue-replay and queue-discard: the dead letter ARGV[1] of order
+-- (ARGV[2], ARGV[3]) in dead-letter stream KEYS[3], status hash KEYS[4]. Returns its fields when
+-- it is open, else the reply: DUPLICATE when it was already `done` (REPLAYED | DISCARDED),
+-- DEAD_LETTER_CLOSED when it was closed the other way (`other`, for the message).
+local function open_dead_letter(done, other)
+  local status = redis.call('HGET', KEYS[4], ARGV[1])
+  local letter = status and redis.call('XRANGE', KEYS[3], ARGV[1], ARGV[1])[1]
+  local fields = letter and fields_of(letter[2])
+  if not fields or fields.c ~= ARGV[2] or fields.o ~= ARGV[3] then
+    return nil, {'DEAD_LETTER_NOT_FOUND', 'no dead letter ' .. ARGV[1] .. ' for order ' .. ARGV[3]}
+  end
+  if string.sub(status, 1, #done) == done then
+    return nil, {'DUPLICATE'}
+  end
+  if status ~= 'OPEN' then
+    return nil, {'DEAD_LETTER_CLOSED', 'dead letter ' .. ARGV[1] .. ' was ' .. other}
+  end
+  return fields
+end
+
 -- The fields of a queued settlement, in the order QueueEntry reads them.
 local QUEUE_FIELDS = {'c', 'o', 's', 'r', 'g', 'n', 'l'}
 
