@@ -42,6 +42,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -89,6 +90,10 @@ import org.redisson.api.redisnode.RedisNodes;
  * </pre>
  * The defaults are the full size (1,000,000 stewards, 2,000,000 orders); {@code --stewards 20000
  * --orders 40000} runs in about a minute. {@code --seed} replays the same placements and amounts.
+ * {@code --data-dir DIR} keeps Redis's data in DIR instead of a temporary folder: a run on a DIR
+ * that already holds a loaded campaign of the same size skips the load and reprints its figures
+ * (written to {@code DIR/loaded.properties}), so the load can run once and the measurements again;
+ * {@code --stop-after load} stops once the campaign is loaded.
  */
 public final class CampaignScaleBenchmark {
     private static final String CAMPAIGN = "scale-bench";
@@ -162,11 +167,16 @@ public final class CampaignScaleBenchmark {
             }
             options.put(name, args[i + 1]);
         }
-        options.putIfAbsent("seed", Long.toString(System.nanoTime()));
+        boolean keepData = !options.get("data-dir").isEmpty();
+        Path dataDir = keepData ? Files.createDirectories(Path.of(options.get("data-dir")))
+                : Files.createTempDirectory("campaign-scale-bench-");
+        Properties loaded = Loaded.read(dataDir);
+        if (loaded != null) {
+            options.put("seed", loaded.getProperty("seed"));
+        }
         if (options.get("seed").isEmpty()) {
             options.put("seed", Long.toString(System.nanoTime()));
         }
-        Path dataDir = Files.createTempDirectory("campaign-scale-bench-");
         int exitCode = 0;
         ServerStack stack = ServerStack.start(ServerConfig.parse(
                 new String[] {"--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir.toString()}, Map.of()));
@@ -174,7 +184,7 @@ public final class CampaignScaleBenchmark {
         try (RedisAdminConnection redis = new RedisAdminConnection(redisAddress.getHostString(), redisAddress.getPort())) {
             CampaignScaleBenchmark benchmark = new CampaignScaleBenchmark(options, stack.port(), redis);
             try {
-                benchmark.run();
+                benchmark.run(dataDir, loaded);
             } finally {
                 benchmark.channel.shutdownNow();
                 benchmark.sideChannel.shutdownNow();
@@ -184,7 +194,9 @@ public final class CampaignScaleBenchmark {
             exitCode = 1;
         } finally {
             stack.close();
-            deleteTree(dataDir);
+            if (!keepData) {
+                deleteTree(dataDir);
+            }
         }
         System.exit(exitCode);
     }
@@ -208,6 +220,8 @@ public final class CampaignScaleBenchmark {
         d.put("progress-seconds", "5");
         d.put("aof", "yes");
         d.put("seed", "");
+        d.put("data-dir", "");
+        d.put("stop-after", "");
         return d;
     }
 
@@ -241,7 +255,7 @@ public final class CampaignScaleBenchmark {
         return Long.toString(2_026_112_600_000_000L + i);
     }
 
-    private void run() throws Exception {
+    private void run(Path dataDir, Properties loaded) throws Exception {
         Map<String, String> server = redis.info("server");
         System.out.printf("campaign scale benchmark: %,d stewards in %,d groups in %,d regions, %,d orders, seed %d;"
                         + " redis-server %s (embedded, appendonly %s), %d cores%n", stewards, groups, regions, orders,
@@ -249,8 +263,28 @@ public final class CampaignScaleBenchmark {
         if (!options.get("aof").equals("yes")) {
             redis.call("CONFIG", "SET", "appendonly", "no");
         }
-        setUp();
+        Loaded figures = loaded == null ? load(dataDir) : Loaded.of(loaded, stewards, orders, regions, groups);
+        summary.add(String.format("load through gRPC, %d in flight: RegisterSteward %,.0f/s, SettleCommission %,.0f/s%s",
+                concurrency, figures.registerRate(), figures.settleRate(), loaded == null ? "" : " (loaded by an"
+                        + " earlier run into " + dataDir + ")"));
+        if (options.get("stop-after").equals("load")) {
+            System.out.println("loaded into " + dataDir + "; stopping after the load as asked");
+            return;
+        }
 
+        memory(figures.atStart(), figures.afterStewards(), figures.afterOrders());
+        reads();
+        audits();
+
+        System.out.println();
+        System.out.println("summary");
+        summary.forEach(line -> System.out.println("  " + line));
+        System.out.println("command: " + command());
+    }
+
+    /** Registers the stewards and settles the orders, then saves the figures of the load next to the data. */
+    private Loaded load(Path dataDir) throws Exception {
+        setUp();
         waitForQuietRedis();
         long atStart = redis.usedMemory();
         double registerRate = load("RegisterSteward", stewards, this::register, reply -> "OK");
@@ -261,17 +295,61 @@ public final class CampaignScaleBenchmark {
                 .getOutcome().name());
         waitForQuietRedis();
         long afterOrders = redis.usedMemory();
-        summary.add(String.format("load through gRPC, %d in flight: RegisterSteward %,.0f/s, SettleCommission %,.0f/s",
-                concurrency, registerRate, settleRate));
+        Loaded figures = new Loaded(seed, stewards, orders, regions, groups, atStart, afterStewards, afterOrders,
+                registerRate, settleRate);
+        // A rewrite leaves one compact base file, so that a later run on the same folder starts in seconds.
+        redis.call("BGREWRITEAOF");
+        waitForQuietRedis();
+        figures.write(dataDir);
+        return figures;
+    }
 
-        memory(atStart, afterStewards, afterOrders);
-        reads();
-        audits();
+    /** What a load measured, kept in {@code loaded.properties} beside the data it made. */
+    private record Loaded(long seed, int stewards, int orders, int regions, int groups, long atStart,
+            long afterStewards, long afterOrders, double registerRate, double settleRate) {
+        private static final String FILE = "loaded.properties";
 
-        System.out.println();
-        System.out.println("summary");
-        summary.forEach(line -> System.out.println("  " + line));
-        System.out.println("command: " + command());
+        static Properties read(Path dataDir) throws IOException {
+            Path file = dataDir.resolve(FILE);
+            if (!Files.exists(file)) {
+                return null;
+            }
+            Properties p = new Properties();
+            try (var in = Files.newInputStream(file)) {
+                p.load(in);
+            }
+            return p;
+        }
+
+        static Loaded of(Properties p, int stewards, int orders, int regions, int groups) {
+            Loaded loaded = new Loaded(Long.parseLong(p.getProperty("seed")), Integer.parseInt(p.getProperty("stewards")),
+                    Integer.parseInt(p.getProperty("orders")), Integer.parseInt(p.getProperty("regions")),
+                    Integer.parseInt(p.getProperty("groups")), Long.parseLong(p.getProperty("atStart")),
+                    Long.parseLong(p.getProperty("afterStewards")), Long.parseLong(p.getProperty("afterOrders")),
+                    Double.parseDouble(p.getProperty("registerRate")), Double.parseDouble(p.getProperty("settleRate")));
+            if (loaded.stewards != stewards || loaded.orders != orders || loaded.regions != regions
+                    || loaded.groups != groups) {
+                throw new IllegalArgumentException("the data folder holds a campaign of another size: " + p);
+            }
+            return loaded;
+        }
+
+        void write(Path dataDir) throws IOException {
+            Properties p = new Properties();
+            p.setProperty("seed", Long.toString(seed));
+            p.setProperty("stewards", Integer.toString(stewards));
+            p.setProperty("orders", Integer.toString(orders));
+            p.setProperty("regions", Integer.toString(regions));
+            p.setProperty("groups", Integer.toString(groups));
+            p.setProperty("atStart", Long.toString(atStart));
+            p.setProperty("afterStewards", Long.toString(afterStewards));
+            p.setProperty("afterOrders", Long.toString(afterOrders));
+            p.setProperty("registerRate", Double.toString(registerRate));
+            p.setProperty("settleRate", Double.toString(settleRate));
+            try (var out = Files.newOutputStream(dataDir.resolve(FILE))) {
+                p.store(out, "campaign scale benchmark: what the load measured");
+            }
+        }
     }
 
     private void setUp() {
