@@ -2,7 +2,8 @@
 -- audit-read: one bounded slice of a campaign read for Reconcile and RebuildRankings, together
 -- with the ledger position it was read at (the id of the journal's last entry at that instant:
 -- nothing runs between the two, so the slice is what the ledger up to that entry makes it).
--- Every slice reads at most a few hundred items, so no call holds Redis for long.
+-- The caller sizes each slice to take about 2 ms, by the time the last one took (the reply says
+-- it), so no call holds Redis for long.
 --
 -- KEYS[1] campaign hash  cms:{c:<id>}:campaign
 -- KEYS[2] ledger stream
@@ -20,12 +21,22 @@
 --   'hscan', key, cursor, count         -> next cursor, then field, value pairs
 --   'zscores', key, member...           -> the score of each member ('' = absent)
 --   'hvalues', key, field...            -> the value of each field ('' = absent)
+--   'ledger', start, count              -> up to count journal entries from start ('-', or
+--                                          '(<id>' for after an entry), oldest first, as XRANGE
+--                                          gives them: {id, {field, value, ...}} each
 -- Keys named in ARGV are without the campaign prefix (e.g. rank:group:g1); they are built with
 -- shared.lua's key(), so they carry the campaign's hash tag and share KEYS[1]'s Cluster slot.
 --
--- Reply: {'OK', position, policy, ledger length, {rows...}} or {'CAMPAIGN_NOT_FOUND', message}
+-- Reply: {'OK', position, policy, ledger length, {rows...}, microseconds the read took} or
+-- {'CAMPAIGN_NOT_FOUND', message}
+
+local function micros()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000000 + tonumber(t[2])
+end
 
 local function read()
+  local began = micros()
   local policy = redis.call('HGET', KEYS[1], 'policy')
   if not policy then
     return {'CAMPAIGN_NOT_FOUND', 'campaign ' .. (string.match(KEYS[1], '{c:(.*)}:campaign$') or KEYS[1])
@@ -99,10 +110,12 @@ local function read()
     for i = 3, #ARGV do
       add(redis.call('HGET', key(ARGV[2]), ARGV[i]))
     end
+  elseif what == 'ledger' then
+    rows = redis.call('XRANGE', KEYS[2], ARGV[2], '+', 'COUNT', ARGV[3])
   elseif what ~= 'position' then
     return {'MALFORMED_PLAN', 'audit-read: unknown slice ' .. tostring(what)}
   end
-  return {'OK', position, policy, length, rows}
+  return {'OK', position, policy, length, rows, micros() - began}
 end
 
 return read()

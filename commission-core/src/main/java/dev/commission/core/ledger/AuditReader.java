@@ -5,7 +5,9 @@ import dev.commission.core.campaign.TransferPolicy;
 import dev.commission.core.operation.ScriptReply;
 import dev.commission.core.operation.ScriptRunner;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -14,16 +16,28 @@ import java.util.function.Supplier;
 
 /**
  * The reads of an audit (Reconcile, RebuildRankings), each one bounded call of
- * {@code lua/audit-read.lua} or {@code lua/ledger-page.lua}, made one after another on the
- * audit's own thread. Every slice comes with the ledger position it was read at, and the ledger
- * itself is folded into a {@link LedgerReplay} up to any position asked for, so each slice is
- * compared with what the ledger said at the very instant it was read.
+ * {@code lua/audit-read.lua}, made one after another on the audit's own thread. Every slice comes
+ * with the ledger position it was read at, and the ledger itself is folded into a
+ * {@link LedgerReplay} up to any position asked for, so each slice is compared with what the
+ * ledger said at the very instant it was read.
+ *
+ * <p>Two rules keep an audit from crowding out the campaigns that share its Redis:
+ * <ul>
+ * <li>Each call is sized to take about {@link #TARGET_MICROS} of Redis time. The script says how
+ *     long it ran; the next call of the same kind asks for as many items as fit that budget at
+ *     the rate just measured (at most twice as many as the last, at least one).</li>
+ * <li>After each call the audit pauses as long as it has been busy since the last pause (the call
+ *     and the Java work around it, at most 50 ms): it never uses more than about half of Redis or
+ *     of one core, at the price of taking about twice as long.</li>
+ * </ul>
  */
 final class AuditReader {
     static final String SCRIPT = "audit-read";
-    /** Journal entries per ledger read, and items per figure read: each read stays within a few ms. */
-    static final int LEDGER_SLICE = 500;
-    static final int SLICE = 100;
+    /** The Redis time one call aims at: far below the 20 ms no call may exceed, and a small wait for a call queued behind it. */
+    static final long TARGET_MICROS = 2_000;
+    /** Items the first call of each kind asks for, and the most any call asks for. */
+    static final int FIRST_SLICE = 50;
+    static final int MAX_SLICE = 2_000;
     /** The longest an audit waits between two calls; see {@link #paced}. */
     private static final long MAX_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
@@ -34,6 +48,10 @@ final class AuditReader {
     private final ScriptRunner runner;
     private final CampaignKeys keys;
     private final AuditControl control;
+    /** Items per call, by kind of read, as the last call of that kind measured them. */
+    private final Map<String, Integer> sliceSizes = new HashMap<>();
+    private long busySince = System.nanoTime();
+    private long longestCallMicros;
     private LedgerReplay replay;
     private long ledgerLength;
 
@@ -55,32 +73,43 @@ final class AuditReader {
         return replay;
     }
 
-    /** Reads one slice of {@code audit-read.lua} ({@code args}: what, then its arguments). */
-    Slice read(List<String> args) {
-        if (control.cancelled()) {
-            throw new AuditCancelledException();
-        }
-        ScriptReply reply = paced(() -> runner.run(SCRIPT, List.of(keys.campaign(), keys.ledger()), List.copyOf(args)));
-        List<Object> raw = reply.values();
+    /** How many items the next read of {@code kind} asks for. */
+    int sliceSize(String kind) {
+        return sliceSizes.getOrDefault(kind, FIRST_SLICE);
+    }
+
+    /** The longest Redis time of any call so far, in microseconds, as the script measured it. */
+    long longestCallMicros() {
+        return longestCallMicros;
+    }
+
+    /**
+     * Reads one slice of {@code audit-read.lua} ({@code args}: what, then its arguments) that
+     * asked for {@code items} items; the time it took sizes the next read of the same
+     * {@code kind} (reads whose items cost alike).
+     */
+    Slice read(String kind, List<String> args, int items) {
+        ScriptReply reply = call(kind, args, items);
         List<String> rows = new ArrayList<>();
-        if (raw.get(4) instanceof List<?> list) {
+        if (reply.values().get(4) instanceof List<?> list) {
             list.forEach(v -> rows.add(v == null ? "" : v.toString()));
         }
         return new Slice(reply.string(1), TransferPolicy.valueOf(reply.string(2)), reply.number(3), rows);
     }
 
+    /** A read that covers no list of items (a position, or a few named fields). */
+    Slice read(List<String> args) {
+        return read(args.get(0), args, 0);
+    }
+
     /** Folds the journal into the replay up to and including entry {@code position}. */
     void advanceTo(String position) {
         while (compare(replay.lastEntryId(), position) < 0) {
-            if (control.cancelled()) {
-                throw new AuditCancelledException();
-            }
             String start = replay.lastEntryId().isEmpty() ? "-" : "(" + replay.lastEntryId();
-            ScriptReply reply = paced(() -> runner.run(LedgerBook.PAGE_SCRIPT, List.of(keys.campaign(), keys.ledger()),
-                    List.of(start, Integer.toString(LEDGER_SLICE))));
-            Object raw = reply.values().get(1);
+            int count = sliceSize("ledger");
+            ScriptReply reply = call("ledger", List.of("ledger", start, Integer.toString(count)), count);
             @SuppressWarnings("unchecked")
-            List<Object> items = raw instanceof List<?> l ? (List<Object>) l : List.of();
+            List<Object> items = reply.values().get(4) instanceof List<?> l ? (List<Object>) l : List.of();
             List<LedgerEntry> entries = LedgerEntryDecoder.decodeAll(items);
             if (entries.isEmpty()) {
                 throw new IllegalStateException("the ledger ends before entry " + position + " it was read at");
@@ -95,21 +124,46 @@ final class AuditReader {
         }
     }
 
+    /** One paced call of the script; sizes the next call of its kind by the Redis time this one took. */
+    private ScriptReply call(String kind, List<String> args, int items) {
+        if (control.cancelled()) {
+            throw new AuditCancelledException();
+        }
+        ScriptReply reply = paced(() -> runner.run(SCRIPT, List.of(keys.campaign(), keys.ledger()), List.copyOf(args)));
+        long micros = Math.max(1, reply.number(5));
+        longestCallMicros = Math.max(longestCallMicros, micros);
+        if (items > 0) {
+            sliceSizes.put(kind, nextSliceSize(items, micros));
+        }
+        return reply;
+    }
+
     /**
-     * One call, then a pause as long as the call took (at most 50 ms): an audit never keeps Redis
-     * busy more than about half the time, so other campaigns' settlements on the shard keep their
-     * latency while it runs, at the price of an audit that takes about twice as long.
+     * Items the next call asks for after {@code items} took {@code micros} of Redis time: as many
+     * as fit {@link #TARGET_MICROS} at that rate, at most twice as many as before (one fast call
+     * proves little), never more than {@link #MAX_SLICE}, never fewer than one.
      */
-    private static ScriptReply paced(Supplier<CompletionStage<ScriptReply>> call) {
-        long start = System.nanoTime();
+    static int nextSliceSize(int items, long micros) {
+        long fit = items * TARGET_MICROS / Math.max(1, micros);
+        return (int) Math.max(1, Math.min(Math.min(MAX_SLICE, 2L * items), fit));
+    }
+
+    /**
+     * One call, then a pause as long as the audit has been busy since its last pause (at most
+     * 50 ms): an audit never keeps Redis, or a core, busy more than about half the time, so other
+     * campaigns' settlements on the shard keep their latency while it runs, at the price of an
+     * audit that takes about twice as long.
+     */
+    private ScriptReply paced(Supplier<CompletionStage<ScriptReply>> call) {
         ScriptReply reply = await(call.get());
-        long took = Math.min(System.nanoTime() - start, MAX_PAUSE_NANOS);
+        long busy = Math.min(System.nanoTime() - busySince, MAX_PAUSE_NANOS);
         try {
-            TimeUnit.NANOSECONDS.sleep(took);
+            TimeUnit.NANOSECONDS.sleep(busy);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AuditCancelledException();
         }
+        busySince = System.nanoTime();
         return reply;
     }
 

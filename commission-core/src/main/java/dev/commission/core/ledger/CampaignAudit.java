@@ -334,15 +334,15 @@ final class CampaignAudit {
      * as a member of {@code key}.
      */
     private void byItem(String op, String key, List<String> items, int width, String phase, Consumer<List<String>> check) {
-        for (int from = 0; from < items.size(); from += AuditReader.SLICE) {
-            List<String> batch = items.subList(from, Math.min(items.size(), from + AuditReader.SLICE));
+        for (int from = 0; from < items.size(); ) {
+            List<String> batch = items.subList(from, Math.min(items.size(), from + reader.sliceSize(op)));
             List<String> args = new ArrayList<>(batch.size() + 2);
             args.add(op);
             if (key != null) {
                 args.add(key);
             }
             args.addAll(batch);
-            AuditReader.Slice s = reader.read(args);
+            AuditReader.Slice s = reader.read(op, args, batch.size());
             reader.advanceTo(s.position());
             List<String> rows = s.rows();
             for (int i = 0; i * width < rows.size(); i++) {
@@ -355,20 +355,23 @@ final class CampaignAudit {
                 }
             }
             findings.sliceDone(s.position());
-            reader.progress(phase, Math.min(items.size(), from + AuditReader.SLICE), items.size());
+            from += batch.size();
+            reader.progress(phase, from, items.size());
         }
     }
 
     /** Scans {@code key} with {@code op} (zscan or hscan) in slices, handing each row of {@code width} values to {@code check}. */
     private void scan(String op, String key, String with, int width, Consumer<List<String>> check) {
+        String kind = with == null ? op : op + " " + with;
         String cursor = "0";
         long rowsSeen = 0;
         do {
-            List<String> args = new ArrayList<>(List.of(op, key, cursor, Integer.toString(AuditReader.SLICE)));
+            int count = reader.sliceSize(kind);
+            List<String> args = new ArrayList<>(List.of(op, key, cursor, Integer.toString(count)));
             if (with != null) {
                 args.add(with);
             }
-            AuditReader.Slice s = reader.read(args);
+            AuditReader.Slice s = reader.read(kind, args, count);
             reader.advanceTo(s.position());
             List<String> rows = s.rows();
             cursor = rows.get(0);

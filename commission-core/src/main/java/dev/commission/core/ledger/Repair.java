@@ -24,6 +24,8 @@ final class Repair implements CampaignAudit.Findings {
     static final String SCRIPT = "audit-repair";
     /** How often figures that kept moving are looked at again before the rebuild gives up. */
     static final int MAX_ROUNDS = 200;
+    /** Figures set per repair call: each a conditional write of one hash field or ranking member. */
+    private static final int SLICE = 100;
 
     private record Figure(String key, String member) {
     }
@@ -68,8 +70,8 @@ final class Repair implements CampaignAudit.Findings {
     public void sliceDone(String position) {
         List<Map.Entry<Figure, String>> all = new ArrayList<>(fixes.entrySet());
         fixes.clear();
-        for (int from = 0; from < all.size(); from += AuditReader.SLICE) {
-            List<Map.Entry<Figure, String>> batch = all.subList(from, Math.min(all.size(), from + AuditReader.SLICE));
+        for (int from = 0; from < all.size(); from += SLICE) {
+            List<Map.Entry<Figure, String>> batch = all.subList(from, Math.min(all.size(), from + SLICE));
             List<Object> args = new ArrayList<>(2 + 6 * batch.size());
             args.add(position);
             args.add(Integer.toString(batch.size()));
@@ -104,11 +106,13 @@ final class Repair implements CampaignAudit.Findings {
             again.clear();
             byKey.forEach((key, members) -> {
                 boolean hash = !key.startsWith("rank:");
-                for (int from = 0; from < members.size(); from += AuditReader.SLICE) {
-                    List<String> batch = members.subList(from, Math.min(members.size(), from + AuditReader.SLICE));
-                    List<String> args = new ArrayList<>(List.of(hash ? "hvalues" : "zscores", key));
+                String op = hash ? "hvalues" : "zscores";
+                for (int from = 0; from < members.size(); ) {
+                    List<String> batch = members.subList(from, Math.min(members.size(), from + reader.sliceSize(op)));
+                    from += batch.size();
+                    List<String> args = new ArrayList<>(List.of(op, key));
                     args.addAll(batch);
-                    AuditReader.Slice s = reader.read(args);
+                    AuditReader.Slice s = reader.read(op, args, batch.size());
                     reader.advanceTo(s.position());
                     for (int i = 0; i < batch.size(); i++) {
                         String expected = figures.expected(key, batch.get(i));
