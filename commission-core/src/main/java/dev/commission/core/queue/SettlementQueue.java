@@ -31,7 +31,7 @@ public final class SettlementQueue {
     public static final int MAX_DELIVERIES = 10;
     public static final int MAX_BATCH = 500;
     private static final String[] SCRIPTS = {"queue-submit", "queue-read", "queue-claim", "queue-settled",
-        "queue-retry", "queue-dead", "queue-replay", "queue-discard", "queue-stats"};
+        "queue-retry", "queue-dead", "queue-replay", "queue-discard", "queue-stats", "queue-prune"};
     private static final String DEAD_LETTER_ID = "(\\d{1,2})/(\\d{1,20})-(\\d{1,20})";
     private static final int ENTRY_WIDTH = 9;
 
@@ -297,6 +297,22 @@ public final class SettlementQueue {
         QueueKeys keys = new QueueKeys(partition);
         return runner.run("queue-read", List.of(keys.stream()), List.of(QueueKeys.GROUP, consumer, Integer.toString(count)))
                 .thenApply(reply -> entries(partition, reply, 1));
+    }
+
+    /**
+     * Forgets the consumers of a partition that hold nothing and have not read for {@code idleMs}:
+     * those of instances that are gone. Returns their names.
+     */
+    CompletionStage<List<String>> prune(int partition, long idleMs) {
+        QueueKeys keys = new QueueKeys(partition);
+        return runner.run("queue-prune", List.of(keys.stream()), List.of(QueueKeys.GROUP, Long.toString(idleMs)))
+                .thenApply(reply -> {
+                    List<String> gone = new ArrayList<>();
+                    for (int i = 1; i < reply.size(); i++) {
+                        gone.add(reply.string(i));
+                    }
+                    return gone;
+                });
     }
 
     /** Entries taken over by a claim, and where the next claim of the partition starts. */

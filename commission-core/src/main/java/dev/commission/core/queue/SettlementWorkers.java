@@ -29,17 +29,24 @@ public final class SettlementWorkers implements AutoCloseable {
      * @param longestBackoff    the longest wait before a delivery is retried
      * @param batch             entries read from a partition at once, settled concurrently
      * @param longestIdlePoll   the longest pause between reads of an idle partition
+     * @param forgetConsumers   how long a consumer that holds nothing may go without reading before it
+     *                          is deleted from the group (one of an instance that is gone)
      */
     public record Options(int workers, Duration visibilityTimeout, Duration longestBackoff, int batch,
-                          Duration longestIdlePoll) {
+                          Duration longestIdlePoll, Duration forgetConsumers) {
         public static final int DEFAULT_WORKERS = 4;
 
         public static Options defaults(int workers) {
-            return new Options(workers, Duration.ofSeconds(30), Duration.ofMinutes(5), 32, Duration.ofMillis(100));
+            return new Options(workers, Duration.ofSeconds(30), Duration.ofMinutes(5), 32, Duration.ofMillis(100),
+                    Duration.ofMinutes(10));
         }
 
         public Options withTimeouts(Duration visibility, Duration longest) {
-            return new Options(workers, visibility, longest, batch, longestIdlePoll);
+            return new Options(workers, visibility, longest, batch, longestIdlePoll, forgetConsumers);
+        }
+
+        public Options withForgetConsumers(Duration idle) {
+            return new Options(workers, visibilityTimeout, longestBackoff, batch, longestIdlePoll, idle);
         }
     }
 
@@ -101,7 +108,9 @@ public final class SettlementWorkers implements AutoCloseable {
     private void loop(String consumer, List<Integer> partitions) {
         long visibility = options.visibilityTimeout().toMillis();
         long claimEvery = Math.max(visibility / 2, 20);
+        long forget = options.forgetConsumers().toMillis();
         long[] nextClaim = new long[QueueKeys.PARTITIONS];
+        long[] nextPrune = new long[QueueKeys.PARTITIONS];
         String[] cursor = new String[QueueKeys.PARTITIONS];
         java.util.Arrays.fill(cursor, "-");
         long idle = 1;
@@ -119,6 +128,14 @@ public final class SettlementWorkers implements AutoCloseable {
                         cursor[p] = claim.cursor();
                         nextClaim[p] = claim.cursor().equals("-") ? now + claimEvery : now;
                         worked |= process(claim.entries());
+                    }
+                    if (now >= nextPrune[p]) {
+                        nextPrune[p] = now + Math.max(forget / 2, 10);
+                        List<String> gone = queue.prune(p, forget).toCompletableFuture().join();
+                        if (!gone.isEmpty()) {
+                            log.info("partition {}: forgot consumers {}, idle for {} ms and holding nothing", p, gone,
+                                    forget);
+                        }
                     }
                     worked |= process(queue.read(p, consumer, options.batch()).toCompletableFuture().join());
                 } catch (RuntimeException e) {

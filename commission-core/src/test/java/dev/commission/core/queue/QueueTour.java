@@ -12,7 +12,7 @@ import java.util.List;
 /**
  * The settlement queue's part of {@link dev.commission.core.EngineTour}: every queue script, run
  * by hand in the order a worker would (deliver, settle, acknowledge; fail, retry, take over, park;
- * replay, park again, discard), so contract tests see each call.
+ * replay, park again, discard; forget idle consumers), so contract tests see each call.
  */
 public final class QueueTour {
     private QueueTour() {
@@ -62,6 +62,11 @@ public final class QueueTour {
         }));
         steps.add(step("queue: where q1 stands " + c, () -> await(queue.get(c, "q1"))));
         steps.add(step("queue: stats " + c, () -> await(queue.stats())));
+        steps.add(step("queue: forget consumers that hold nothing " + c, () -> {
+            for (int p = 0; p < QueueKeys.PARTITIONS; p++) {
+                await(queue.prune(p, 0));
+            }
+        }));
         return steps;
     }
 

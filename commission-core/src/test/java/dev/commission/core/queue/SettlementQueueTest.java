@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -29,7 +31,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.redisson.api.stream.StreamConsumer;
 import org.redisson.client.RedisTimeoutException;
+import org.redisson.client.codec.StringCodec;
 
 /** The settlement queue against a real redis-server, with workers on short timeouts. */
 @ExtendWith(RedisExtension.class)
@@ -242,5 +246,52 @@ class SettlementQueueTest {
         assertEquals(n * 100L, await(engine().getSteward("c1", "s1")).earnedFen());
         assertTrue(await(engine().reconcile("c1")).clean());
         assertEquals(List.of(), calls.entrySet().stream().filter(e -> e.getValue().get() != 1).map(Map.Entry::getKey).toList());
+    }
+
+    @Test
+    void stoppingFinishesTheEntriesAWorkerHoldsAndAcknowledgesThem() throws Exception {
+        CountDownLatch held = new CountDownLatch(1);
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        // One worker with the default 30 s visibility: nobody else takes the entry while it is held.
+        workers = new SettlementWorkers(queue(), request -> {
+            calls.computeIfAbsent(request.orderNo(), o -> new AtomicInteger()).incrementAndGet();
+            held.countDown();
+            return release.thenCompose(v -> engine().settle(request));
+        }, SettlementWorkers::describeInCore, SettlementWorkers.Options.defaults(1)).start();
+        await(queue().submit(order("o1", 10_000)));
+        assertTrue(held.await(30, TimeUnit.SECONDS), "the worker took the entry");
+
+        CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> workers.stop(Duration.ofSeconds(30)));
+        release.complete(null);
+        stopped.get(30, TimeUnit.SECONDS);
+
+        assertEquals(SettlementState.SETTLED, settlement("o1").state());
+        assertEquals(0, await(queue().stats()).total().inFlight(), "acknowledged before the worker stopped");
+        assertEquals(1, calls.get("o1").get());
+        assertEquals(1_000, await(engine().getSteward("c1", "s1")).earnedFen());
+    }
+
+    @Test
+    void theConsumerOfAnInstanceThatIsGoneIsForgottenOnceItHoldsNothing() {
+        await(queue().submit(order("o1", 10_000)));
+        for (int p = 0; p < QueueKeys.PARTITIONS; p++) {
+            await(queue().read(p, "gone", 10));
+        }
+        int partition = QueueKeys.of("c1", "o1").partition();
+        assertTrue(consumers(partition).contains("gone"));
+
+        workers = new SettlementWorkers(queue(), engine()::settle, SettlementWorkers::describeInCore,
+                FAST.withForgetConsumers(Duration.ofMillis(300))).start();
+        waitForState("o1", SettlementState.SETTLED);
+        for (int p = 0; p < QueueKeys.PARTITIONS; p++) {
+            int partitionNow = p;
+            waitFor("consumer 'gone' forgotten in partition " + p, () -> !consumers(partitionNow).contains("gone"));
+        }
+        assertEquals(1_000, await(engine().getSteward("c1", "s1")).earnedFen());
+    }
+
+    private static List<String> consumers(int partition) {
+        return RedisExtension.redisson().<String, String>getStream(new QueueKeys(partition).stream(), StringCodec.INSTANCE)
+                .listConsumers(QueueKeys.GROUP).stream().map(StreamConsumer::getName).toList();
     }
 }
