@@ -25,6 +25,11 @@ import dev.commission.core.order.ReverseCommission;
 import dev.commission.core.order.ReverseResult;
 import dev.commission.core.order.SettleCommission;
 import dev.commission.core.order.SettleResult;
+import dev.commission.core.queue.DeadLetter;
+import dev.commission.core.queue.QueueKeys;
+import dev.commission.core.queue.SettlementQueue;
+import dev.commission.core.queue.SettlementState;
+import dev.commission.core.queue.SettlementWorkers;
 import dev.commission.core.ranking.RankingEntry;
 import dev.commission.core.ranking.RankingPage;
 import dev.commission.core.ranking.RankingScope;
@@ -38,6 +43,7 @@ import dev.commission.core.steward.TransferSteward;
 import dev.commission.core.testing.EmbeddedCluster;
 import dev.commission.core.testing.EmbeddedCluster.ErrorReply;
 import dev.commission.core.testing.ScriptKeyMonitor;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -500,6 +506,68 @@ class ClusterTest {
             }
         }
         return out;
+    }
+
+    /**
+     * The settlement queue on Cluster: its 16 partitions spread over the masters (each its own
+     * hash tag), a batch lands partition by partition, workers drain every partition into a
+     * campaign held by another node, and a dead letter is listed and replayed across nodes.
+     */
+    @Test
+    void theQueueSpreadsItsPartitionsOverTheMastersAndSettlesEveryOrderOnce() {
+        Set<Integer> nodes = new TreeSet<>();
+        for (int p = 0; p < QueueKeys.PARTITIONS; p++) {
+            nodes.add(EmbeddedCluster.nodeOfSlot(EmbeddedCluster.slot(new QueueKeys(p).stream())));
+        }
+        assertEquals(EmbeddedCluster.NODES, nodes.size(), "partitions on the masters " + nodes);
+
+        String c = campaignOn(2, "queued");
+        await(engine.createCampaign(new CreateCampaign(c, "Queued " + c, CommissionRule.rate(1000, 0),
+                TransferPolicy.FOLLOW)));
+        register(c, "s1", "r1", "g1");
+        SettlementQueue queue = engine.settlements();
+        List<SettleCommission> batch = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            batch.add(new SettleCommission(c, "q" + i, "s1", lines(1_000)));
+        }
+        batch.add(new SettleCommission(c, "lost", "nobody", lines(1_000))); // an unknown steward: parked
+        for (var submitted : queue.submitAll(batch)) {
+            assertEquals(SettlementState.QUEUED, await(submitted).state());
+        }
+        assertEquals(SettlementState.QUEUED, await(queue.submit(batch.get(0))).state(), "a resubmission");
+
+        try (SettlementWorkers workers = new SettlementWorkers(queue, engine::settle, SettlementWorkers::describeInCore,
+                SettlementWorkers.Options.defaults(2).withTimeouts(Duration.ofMillis(200), Duration.ofMillis(400)))
+                .start()) {
+            waitFor("every order settled or parked", () -> await(queue.stats()).total().depth() == 0);
+            DeadLetter letter = await(queue.deadLetters(c, "", 10)).deadLetters().get(0);
+            assertEquals("lost", letter.request().orderNo());
+            assertEquals("STEWARD_NOT_FOUND", letter.lastError().reason());
+
+            register(c, "nobody", "r2", "g2");
+            await(queue.replay(letter.id()));
+            waitFor("the replayed order settled", () -> await(queue.get(c, "lost")).state() == SettlementState.SETTLED);
+        }
+        for (int i = 0; i < 64; i++) {
+            assertEquals(SettlementState.SETTLED, await(queue.get(c, "q" + i)).state());
+        }
+        assertEquals(6_400, await(engine.getSteward(c, "s1")).earnedFen());
+        assertEquals(100, await(engine.getSteward(c, "nobody")).earnedFen());
+        assertTrue(await(engine.reconcile(c)).clean());
+    }
+
+    private static void waitFor(String what, java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not reached within 60 s: " + what);
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
     }
 
     /** The campaign's keys are all in one slot, held by {@code node}; no other node has any. */
