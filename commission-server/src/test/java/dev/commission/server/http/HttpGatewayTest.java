@@ -17,28 +17,14 @@ import dev.commission.api.v1.Outcome;
 import dev.commission.api.v1.SettleCommissionRequest;
 import dev.commission.api.v1.SettleResult;
 import dev.commission.core.testing.RedisExtension;
-import dev.commission.server.ServerConfig;
-import dev.commission.server.ServerStack;
-import dev.commission.server.logging.LogFormat;
-import dev.commission.server.security.ClientSubjects;
-import dev.commission.server.security.SecurityConfig;
-import dev.commission.server.security.TokenStore;
-import io.grpc.ClientInterceptors;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
-import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
-import io.grpc.stub.MetadataUtils;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,33 +41,20 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(RedisExtension.class)
 class HttpGatewayTest {
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final String SETTLE = "/commission.v1.CommissionService/SettleCommission";
 
     @TempDir
     Path dir;
-    private ServerStack stack;
-    private ManagedChannel grpc;
+    private HttpFixture fixture;
 
     @BeforeEach
     void start() throws Exception {
-        Path tokens = Files.writeString(dir.resolve("tokens"), "orders " + TokenStore.hash("t-settle") + " settle\n"
-                + "ops " + TokenStore.hash("t-operate") + " operate,read\n" + "board " + TokenStore.hash("t-read") + " read\n");
-        SecurityConfig security = new SecurityConfig(tokens, TokenStore.read(tokens), null, null, null, ClientSubjects.none());
-        stack = ServerStack.start(new ServerConfig("127.0.0.1", 0, RedisExtension.url(), null, dir, security, null,
-                LogFormat.TEXT, 0, 0));
-        grpc = Grpc.newChannelBuilderForAddress("127.0.0.1", stack.port(), InsecureChannelCredentials.create()).build();
-        assertEquals(200, post("/commission.v1.CommissionService/CreateCampaign", "t-operate",
-                "{\"campaignId\": \"c1\", \"name\": \"Spring\", \"rule\": {\"rateBps\": 500}}").statusCode());
-        assertEquals(200, post("/commission.v1.CommissionService/RegisterSteward", "t-operate",
-                "{\"campaign_id\": \"c1\", \"steward_id\": \"s1\", \"name\": \"Wang Fang\", \"region_id\": \"east\","
-                        + " \"group_id\": \"g1\"}").statusCode());
+        fixture = HttpFixture.start(dir);
     }
 
     @AfterEach
     void stop() {
-        grpc.shutdownNow();
-        stack.close();
+        fixture.close();
     }
 
     @Test
@@ -211,7 +184,7 @@ class HttpGatewayTest {
     @Test
     void everyUnaryMethodOfEveryServiceIsRouted() throws Exception {
         int unary = 0;
-        for (ServerServiceDefinition service : stack.server().services()) {
+        for (ServerServiceDefinition service : fixture.stack.server().services()) {
             for (ServerMethodDefinition<?, ?> method : service.getMethods()) {
                 MethodDescriptor<?, ?> descriptor = method.getMethodDescriptor();
                 if (descriptor.getType() != MethodDescriptor.MethodType.UNARY) {
@@ -241,24 +214,19 @@ class HttpGatewayTest {
     }
 
     private HttpResponse<String> post(String path, String token, String json) throws Exception {
-        return send(request(path, token, json).build());
+        return fixture.post(path, token, json);
     }
 
     private HttpRequest.Builder request(String path, String token, String json) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return request;
+        return fixture.request(path, token, json);
     }
 
     private URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + stack.httpPort() + path);
+        return fixture.uri(path);
     }
 
     private static HttpResponse<String> send(HttpRequest request) throws Exception {
-        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        return HttpFixture.send(request);
     }
 
     private static String settle(String orderNo, long paidFen) {
@@ -289,9 +257,6 @@ class HttpGatewayTest {
     }
 
     private CommissionServiceGrpc.CommissionServiceBlockingStub commission(String token) {
-        Metadata headers = new Metadata();
-        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-        return CommissionServiceGrpc.newBlockingStub(ClientInterceptors.intercept(grpc,
-                MetadataUtils.newAttachHeadersInterceptor(headers)));
+        return fixture.commission(token);
     }
 }
