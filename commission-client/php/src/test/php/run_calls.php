@@ -1,9 +1,9 @@
 <?php
 // Reads a list of calls as JSON on stdin: [{"service": "CommissionService", "method":
 // "SettleCommission", "request": {...proto3 JSON...}}, ...]; makes each one through the typed
-// HTTP/JSON client against BASE_URL (argv[1]) and prints one JSON answer per call, in order:
-// {"reply": {...}} or {"error": {"code": 3, "status": "INVALID_ARGUMENT", "reason": ...,
-// "violations": [...], "message": ..., "httpStatus": 400}}.
+// HTTP/JSON client against BASE_URL (argv[1]) and prints one line per call, in order:
+// "reply {...}" or "error {"code": 3, "status": "INVALID_ARGUMENT", "reason": ..., "violations":
+// [...], "message": ..., "httpStatus": 400}".
 
 require __DIR__ . '/../../../http-autoload.php';
 
@@ -13,21 +13,25 @@ $baseUrl = $argv[1];
 $opts = getenv('COMMISSION_TOKEN') ? ['token' => getenv('COMMISSION_TOKEN')] : [];
 $calls = json_decode(stream_get_contents(STDIN), true, 512, JSON_THROW_ON_ERROR);
 $clients = [];
-$answers = [];
 foreach ($calls as $call) {
     $class = 'Commission\\V1\\Http\\' . $call['service'] . 'Client';
     $client = $clients[$class] ??= new $class($baseUrl, $opts);
     try {
-        $answers[] = ['reply' => $client->{$call['method']}($call['request'])];
+        $reply = $client->{$call['method']}($call['request']);
+        echo 'reply ', json($reply), "\n";
     } catch (CommissionException $e) {
-        $answers[] = ['error' => [
+        echo 'error ', json([
             'code' => $e->getCode(),
             'status' => $e->getStatusName(),
             'reason' => $e->getReason(),
             'violations' => $e->getViolations(),
             'message' => $e->getMessage(),
             'httpStatus' => $e->getHttpStatus(),
-        ]];
+        ]), "\n";
     }
 }
-echo json_encode($answers, JSON_THROW_ON_ERROR | JSON_UNESCAPED_SLASHES | JSON_PRESERVE_ZERO_FRACTION), "\n";
+
+function json(array $value): string
+{
+    return json_encode($value, JSON_THROW_ON_ERROR | JSON_UNESCAPED_SLASHES | JSON_PRESERVE_ZERO_FRACTION);
+}

@@ -62,7 +62,9 @@ abstract class BaseClient
         if ($body === false) {
             throw new CommissionException('invalid_argument', 'request is not JSON: ' . json_last_error_msg());
         }
-        $headers = ['Content-Type: application/json', 'Connect-Protocol-Version: 1'];
+        // The server stops working on the call once the caller has stopped waiting for it.
+        $timeoutMs = (int) (1000 * ($options['timeout'] ?? $this->timeout));
+        $headers = ['Content-Type: application/json', 'Connect-Protocol-Version: 1', "Connect-Timeout-Ms: $timeoutMs"];
         foreach ($metadata + $this->headers as $name => $value) {
             $headers[] = "$name: $value";
         }
@@ -74,7 +76,7 @@ abstract class BaseClient
             CURLOPT_POSTFIELDS => $body,
             CURLOPT_HTTPHEADER => $headers,
             CURLOPT_RETURNTRANSFER => true,
-            CURLOPT_TIMEOUT_MS => (int) (1000 * ($options['timeout'] ?? $this->timeout)),
+            CURLOPT_TIMEOUT_MS => $timeoutMs,
             CURLOPT_CONNECTTIMEOUT_MS => (int) (1000 * $this->connectTimeout),
         ]);
         $reply = curl_exec($curl);

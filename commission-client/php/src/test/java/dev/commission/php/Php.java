@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -50,14 +51,21 @@ final class Php {
 
     /** Runs php with the arguments, in the module folder, with stdin as its input. */
     static Run run(String stdin, String... args) throws IOException, InterruptedException {
+        return run(stdin, Map.of(), args);
+    }
+
+    /** The same, with these variables added to php's environment. */
+    static Run run(String stdin, Map<String, String> environment, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(executable().toString());
         command.addAll(List.of(args));
         Path out = Files.createTempFile("php", ".out");
         Path err = Files.createTempFile("php", ".err");
         try {
-            Process process = new ProcessBuilder(command).directory(MODULE.toFile())
-                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(command).directory(MODULE.toFile())
+                    .redirectOutput(out.toFile()).redirectError(err.toFile());
+            builder.environment().putAll(environment);
+            Process process = builder.start();
             try (var in = process.getOutputStream()) {
                 in.write(stdin.getBytes(StandardCharsets.UTF_8));
             }
