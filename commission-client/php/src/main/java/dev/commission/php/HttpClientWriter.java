@@ -14,7 +14,7 @@ import java.util.Map;
  * Writes the HTTP/JSON clients: per service a {@code Http\<Service>Client} with the same class
  * and method names as the gRPC stub, one method per unary RPC (the HTTP/JSON endpoint serves
  * unary calls only), taking and returning arrays in the proto3 JSON form; and one
- * {@code Http\Schema} that tells the hand-written {@code BaseClient} each reply's fields, so a
+ * {@code Http\Schema} that tells the hand-written {@code BaseClient} each message's fields, so a
  * reply comes back with every field present and int64 as PHP int.
  */
 final class HttpClientWriter {
@@ -59,7 +59,8 @@ final class HttpClientWriter {
                     .append("        return $this->_simpleRequest('/").append(method.getService().getFullName())
                     .append('/').append(method.getName()).append("',\n")
                     .append("        $argument,\n")
-                    .append("        '").append(method.getOutputType().getFullName()).append("',\n")
+                    .append("        '").append(method.getInputType().getFullName()).append("', '")
+                    .append(method.getOutputType().getFullName()).append("',\n")
                     .append("        $metadata, $options);\n")
                     .append("    }\n\n");
         }
@@ -67,12 +68,18 @@ final class HttpClientWriter {
         return out.toString();
     }
 
-    /** The fields of every message a unary reply can hold, for BaseClient to complete a reply. */
+    /**
+     * The fields of every message a unary call's request or reply can hold: BaseClient completes a
+     * reply from them and writes a request's empty messages and maps as JSON objects.
+     */
     static String writeSchema(String namespace, Collection<ServiceDescriptor> services) {
         Map<String, Descriptor> messages = new LinkedHashMap<>();
         Deque<Descriptor> pending = new ArrayDeque<>();
         services.forEach(service -> service.getMethods().stream().filter(method -> !streaming(method))
-                .forEach(method -> pending.add(method.getOutputType())));
+                .forEach(method -> {
+                    pending.add(method.getInputType());
+                    pending.add(method.getOutputType());
+                }));
         while (!pending.isEmpty()) {
             Descriptor message = pending.poll();
             if (wellKnown(message) || messages.putIfAbsent(message.getFullName(), message) != null) {
@@ -90,7 +97,7 @@ final class HttpClientWriter {
         out.append("namespace ").append(namespace).append("\\").append(SUB_NAMESPACE).append(";\n\n");
         out.append("""
                 /**
-                 * The fields of each reply message, by proto3 JSON name: string, bytes, bool, int32,
+                 * The fields of each request and reply message, by proto3 JSON name: string, bytes, bool, int32,
                  * int64, double, enum:<name of the zero value>, message:<full name>, json (a well-known
                  * type kept as its JSON); [] before a type for a repeated field, {} for a map's values,
                  * ? for a field of a oneof or an optional one (left absent when absent).

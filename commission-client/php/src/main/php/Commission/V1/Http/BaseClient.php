@@ -42,6 +42,7 @@ abstract class BaseClient
     /**
      * @param string $method /<package>.<Service>/<Method>
      * @param array $argument the request in its proto3 JSON form
+     * @param string $requestType the request message's full name, a key of Schema::MESSAGES
      * @param string $replyType the reply message's full name, a key of Schema::MESSAGES
      * @param array $metadata headers for this call, name => value
      * @param array $options 'timeout' => seconds this call may take
@@ -51,12 +52,13 @@ abstract class BaseClient
     protected function _simpleRequest(
         string $method,
         array $argument,
+        string $requestType,
         string $replyType,
         array $metadata = [],
         array $options = []
     ): array {
         $body = json_encode(
-            $argument === [] ? new \stdClass() : $argument,
+            self::request('message:' . $requestType, $argument),
             JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_PRESERVE_ZERO_FRACTION
         );
         if ($body === false) {
@@ -92,6 +94,32 @@ abstract class BaseClient
             throw new CommissionException('internal', 'reply is not a JSON object: ' . substr($reply, 0, 200));
         }
         return self::message($replyType, $json);
+    }
+
+    /**
+     * A request ready for json_encode: PHP has one empty array for [] and {}, so an empty message
+     * or map (the whole request included) becomes an object; a list stays a list.
+     */
+    private static function request(string $type, $value)
+    {
+        if (!is_array($value)) {
+            return $value;
+        }
+        $type = ltrim($type, '?');
+        $kind = substr($type, 0, 2);
+        if ($kind === '[]' || $kind === '{}') {
+            $each = array_map(fn($item) => self::request(substr($type, 2), $item), $value);
+            return $kind === '{}' && $each === [] ? new \stdClass() : $each;
+        }
+        if (strncmp($type, 'message:', 8) !== 0) {
+            return $value;
+        }
+        foreach (Schema::MESSAGES[substr($type, 8)] ?? [] as $field => $fieldType) {
+            if (array_key_exists($field, $value)) {
+                $value[$field] = self::request($fieldType, $value[$field]);
+            }
+        }
+        return $value === [] ? new \stdClass() : $value;
     }
 
     /** A message's fields as Schema lists them, absent ones at their zero; unknown ones kept. */

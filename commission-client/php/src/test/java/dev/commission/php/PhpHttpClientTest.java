@@ -167,6 +167,10 @@ class PhpHttpClientTest {
             calls.add(new Call("RankingService", "GetRanking", GetRankingRequest.newBuilder().setCampaignId(campaign)
                     .setScope(scope).setLimit(10).build(), client -> client.ranking(campaign, scope, 0, 10)));
         }
+        // An empty scope: PHP decodes {} as [], the client must send it as {} again (then: scope.kind missing).
+        calls.add(new Call("RankingService", "GetRanking", GetRankingRequest.newBuilder().setCampaignId(campaign)
+                .setScope(RankingScope.getDefaultInstance()).build(),
+                client -> client.ranking(campaign, RankingScope.getDefaultInstance(), 0, 0)));
         calls.add(new Call("RankingService", "GetStanding", GetStandingRequest.newBuilder().setCampaignId(campaign)
                 .setStewardId("s1").build(), client -> client.standing(campaign, "s1")));
         for (String steward : List.of("s2", "nobody")) {
