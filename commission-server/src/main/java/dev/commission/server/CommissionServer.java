@@ -4,12 +4,15 @@ import dev.commission.api.v1.CommissionServiceGrpc;
 import dev.commission.api.v1.RankingServiceGrpc;
 import dev.commission.core.CommissionEngine;
 import dev.commission.server.commission.CommissionGrpcService;
+import dev.commission.server.http.HttpGateway;
+import dev.commission.server.http.JsonMessages;
 import dev.commission.server.queue.SettlementGrpcService;
 import dev.commission.server.ranking.RankingGrpcService;
 import dev.commission.server.redis.RedisHealthProbe;
 import dev.commission.server.status.MalformedRequests;
 import dev.commission.server.watch.RankingWatchHub;
 import dev.commission.server.watch.WatchStats;
+import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.ServerCredentials;
@@ -45,25 +48,43 @@ public final class CommissionServer {
             dev.commission.api.v1.SettlementServiceGrpc.SERVICE_NAME);
 
     private final Server server;
+    /** The same services in their JSON form, for the HTTP port; null without one. */
+    private final Server jsonServer;
     private final HealthStatusManager health = new HealthStatusManager();
     private final RankingWatchHub watchHub;
     private final RedisHealthProbe redisProbe;
 
     public CommissionServer(ServerBuilder<?> builder, CommissionEngine engine, RedissonClient redisson) {
-        this(builder, engine, redisson, DEFAULT_HEALTH_PROBE_INTERVAL);
+        this(builder, null, engine, redisson, DEFAULT_HEALTH_PROBE_INTERVAL);
     }
 
     public CommissionServer(ServerBuilder<?> builder, CommissionEngine engine, RedissonClient redisson,
                             Duration healthProbeInterval) {
+        this(builder, null, engine, redisson, healthProbeInterval);
+    }
+
+    /**
+     * @param jsonBuilder null, or a builder (in-process, with the same interceptors as {@code builder})
+     *                    on which the same service objects are served in their JSON form, for the
+     *                    HTTP port ({@link HttpGateway})
+     */
+    public CommissionServer(ServerBuilder<?> builder, ServerBuilder<?> jsonBuilder, CommissionEngine engine,
+                            RedissonClient redisson, Duration healthProbeInterval) {
         this.watchHub = new RankingWatchHub(redisson, engine);
+        List<BindableService> services = List.of(new CommissionGrpcService(engine),
+                new RankingGrpcService(engine, watchHub), new SettlementGrpcService(engine.settlements()),
+                health.getHealthService());
+        for (BindableService service : services) {
+            builder.addService(MalformedRequests.refused(service));
+            if (jsonBuilder != null) {
+                jsonBuilder.addService(MalformedRequests.refused(JsonMessages.of(service.bindService())));
+            }
+        }
         this.server = builder
-                .addService(MalformedRequests.refused(new CommissionGrpcService(engine)))
-                .addService(MalformedRequests.refused(new RankingGrpcService(engine, watchHub)))
-                .addService(MalformedRequests.refused(new SettlementGrpcService(engine.settlements())))
-                .addService(MalformedRequests.refused(health.getHealthService()))
                 .addService(MalformedRequests.refused(ProtoReflectionServiceV1.newInstance()))
                 .addService(MalformedRequests.refused(legacyReflection()))
                 .build();
+        this.jsonServer = jsonBuilder == null ? null : jsonBuilder.build();
         this.redisProbe = new RedisHealthProbe(redisson, healthProbeInterval, this::redisChanged);
     }
 
@@ -91,6 +112,9 @@ public final class CommissionServer {
     public CommissionServer start() throws IOException {
         JavaUtilLogging.routeToSlf4j();
         server.start();
+        if (jsonServer != null) {
+            jsonServer.start();
+        }
         setServing(true);
         redisProbe.start();
         return this;
@@ -104,6 +128,11 @@ public final class CommissionServer {
     /** Every service served, health and reflection included (the access table must cover them). */
     public List<ServerServiceDefinition> services() {
         return server.getServices();
+    }
+
+    /** The services in their JSON form, as the HTTP port calls them; empty without one. */
+    public List<ServerServiceDefinition> jsonServices() {
+        return jsonServer == null ? List.of() : jsonServer.getServices();
     }
 
     /** The watch hub's counters, for metrics. */
@@ -123,12 +152,21 @@ public final class CommissionServer {
         health.enterTerminalState();
         redisProbe.close();
         watchHub.close();
-        server.shutdown();
-        if (!server.awaitTermination(GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-            log.warn("calls still running after {} s; cancelling them", GRACE.toSeconds());
-            server.shutdownNow();
-            server.awaitTermination(5, TimeUnit.SECONDS);
+        for (Server s : servers()) {
+            s.shutdown();
         }
+        long deadline = System.nanoTime() + GRACE.toNanos();
+        for (Server s : servers()) {
+            if (!s.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                log.warn("calls still running after {} s; cancelling them", GRACE.toSeconds());
+                s.shutdownNow();
+                s.awaitTermination(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private List<Server> servers() {
+        return jsonServer == null ? List.of(server) : List.of(server, jsonServer);
     }
 
     public void blockUntilShutdown() throws InterruptedException {

@@ -44,9 +44,12 @@ import org.yaml.snakeyaml.error.YAMLException;
  * @param metricsPort port of {@code GET /metrics}, or null for none
  * @param logFormat   text or JSON lines
  * @param queueWorkers settlement queue workers of this instance; 0 runs none
+ * @param httpPort    port of HTTP/JSON on every unary RPC, {@code GET /watch} and the dashboard page,
+ *                    or null for none
  */
 public record ServerConfig(String host, int port, String redisUrl, Path redisConfig, Path dataDir,
-                           SecurityConfig security, Integer metricsPort, LogFormat logFormat, int queueWorkers) {
+                           SecurityConfig security, Integer metricsPort, LogFormat logFormat, int queueWorkers,
+                           Integer httpPort) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 9090;
@@ -63,6 +66,12 @@ public record ServerConfig(String host, int port, String redisUrl, Path redisCon
     public ServerConfig(String host, int port, String redisUrl, Path redisConfig, Path dataDir,
                         SecurityConfig security, Integer metricsPort, LogFormat logFormat) {
         this(host, port, redisUrl, redisConfig, dataDir, security, metricsPort, logFormat, DEFAULT_QUEUE_WORKERS);
+    }
+
+    /** As configured, without the HTTP port. */
+    public ServerConfig(String host, int port, String redisUrl, Path redisConfig, Path dataDir,
+                        SecurityConfig security, Integer metricsPort, LogFormat logFormat, int queueWorkers) {
+        this(host, port, redisUrl, redisConfig, dataDir, security, metricsPort, logFormat, queueWorkers, null);
     }
 
     /** One setting: {@code --name} on the command line, {@code env} in the environment, {@code name} in the file. */
@@ -97,7 +106,9 @@ public record ServerConfig(String host, int port, String redisUrl, Path redisCon
             new Setting("log-format", "COMMISSION_LOG_FORMAT", "text|json", "text",
                     "json: one JSON object per line, with the request id"),
             new Setting("queue-workers", "COMMISSION_QUEUE_WORKERS", "N", Integer.toString(DEFAULT_QUEUE_WORKERS),
-                    "settlement queue workers, 0 to " + MAX_QUEUE_WORKERS + "; 0 runs none"));
+                    "settlement queue workers, 0 to " + MAX_QUEUE_WORKERS + "; 0 runs none"),
+            new Setting("http-port", "COMMISSION_HTTP_PORT", "N", "off",
+                    "HTTP/JSON on every unary RPC, GET /watch and the dashboard page on this port (same host)"));
 
     public static final String USAGE = usage();
 
@@ -281,7 +292,7 @@ public record ServerConfig(String host, int port, String redisUrl, Path redisCon
         return "host=" + host + " port=" + port + " redis=" + redisDescription()
                 + (embeddedRedis() ? " data-dir=" + dataDir : "") + " " + security.describe()
                 + " metrics-port=" + (metricsPort == null ? "off" : metricsPort) + " log-format=" + logFormat.word()
-                + " queue-workers=" + queueWorkers;
+                + " queue-workers=" + queueWorkers + " http-port=" + (httpPort == null ? "off" : httpPort);
     }
 
     /** A value and where it came from ({@code --port}, {@code COMMISSION_PORT}, {@code port in commission.yaml}). */
@@ -347,7 +358,9 @@ public record ServerConfig(String host, int port, String redisUrl, Path redisCon
                 throw bad(value.source() + " must be a number from 0 to " + MAX_QUEUE_WORKERS + ", got '" + value.value() + "'");
             }
         }
-        return new ServerConfig(host, port, redisUrl, redisConfig, dataDir, security, metricsPort, logFormat, queueWorkers);
+        Integer httpPort = given.containsKey("http-port") ? port(given.get("http-port")) : null;
+        return new ServerConfig(host, port, redisUrl, redisConfig, dataDir, security, metricsPort, logFormat, queueWorkers,
+                httpPort);
     }
 
     private static Map<String, Given> flags(String[] args) throws UsageException {

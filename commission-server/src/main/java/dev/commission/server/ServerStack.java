@@ -11,7 +11,12 @@ import dev.commission.server.metrics.ServerMetrics;
 import dev.commission.server.security.AccessInterceptor;
 import dev.commission.server.security.SecurityConfig;
 import dev.commission.server.security.ServerTls;
+import dev.commission.server.http.HttpGateway;
+import io.grpc.ManagedChannel;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.util.concurrent.ExecutorService;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.net.InetSocketAddress;
@@ -23,8 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Everything one running instance owns, started in order and stopped in reverse: the embedded
  * Redis (when none is configured), the Redis client, the engine, the gRPC server on Netty (with
- * TLS, access checks, request ids and metrics as configured) the metrics port and the
- * settlement queue's workers.
+ * TLS, access checks, request ids and metrics as configured), the HTTP port (the same services
+ * and interceptors, in-process, in JSON), the metrics port and the settlement queue's workers.
  */
 public final class ServerStack implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ServerStack.class);
@@ -36,11 +41,13 @@ public final class ServerStack implements AutoCloseable {
     private final MetricsHttpServer metricsHttp;
     private final ServerTls tls;
     private final SettlementWorkers workers;
+    private final HttpGateway http;
+    private final ManagedChannel jsonChannel;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private ServerStack(EmbeddedRedis embeddedRedis, RedissonClient redisson, CommissionServer server,
                         ServerMetrics metrics, MetricsHttpServer metricsHttp, ServerTls tls,
-                        SettlementWorkers workers) {
+                        SettlementWorkers workers, HttpGateway http, ManagedChannel jsonChannel) {
         this.embeddedRedis = embeddedRedis;
         this.redisson = redisson;
         this.server = server;
@@ -48,6 +55,8 @@ public final class ServerStack implements AutoCloseable {
         this.metricsHttp = metricsHttp;
         this.tls = tls;
         this.workers = workers;
+        this.http = http;
+        this.jsonChannel = jsonChannel;
     }
 
     public static ServerStack start(ServerConfig config) throws IOException {
@@ -56,6 +65,9 @@ public final class ServerStack implements AutoCloseable {
         ServerTls tls = null;
         ServerMetrics metrics = new ServerMetrics();
         MetricsHttpServer metricsHttp = null;
+        CommissionServer commissionServer = null;
+        HttpGateway http = null;
+        ManagedChannel jsonChannel = null;
         try {
             log.info("starting with {}", config.describe());
             SecurityConfig security = config.security();
@@ -79,9 +91,19 @@ public final class ServerStack implements AutoCloseable {
             metrics.timeScripts(engine);
             NettyServerBuilder builder = tls == null ? CommissionServer.netty(address)
                     : CommissionServer.netty(address, tls.credentials());
-            CallPipeline.install(builder, metrics, security.authenticated()
-                    ? new AccessInterceptor(security.tokens(), security.clientRoles()) : null);
-            CommissionServer server = new CommissionServer(builder, engine, redisson).start();
+            AccessInterceptor access = security.authenticated()
+                    ? new AccessInterceptor(security.tokens(), security.clientRoles()) : null;
+            CallPipeline.install(builder, metrics, access);
+            String jsonName = "http-port-" + InProcessServerBuilder.generateName(); // the peer in access logs
+            InProcessServerBuilder jsonBuilder = null;
+            if (config.httpPort() != null) {
+                // The HTTP port's calls run through the same interceptors, on the same service objects.
+                jsonBuilder = InProcessServerBuilder.forName(jsonName).directExecutor();
+                CallPipeline.install(jsonBuilder, metrics, access);
+            }
+            CommissionServer server = new CommissionServer(builder, jsonBuilder, engine, redisson,
+                    CommissionServer.DEFAULT_HEALTH_PROBE_INTERVAL).start();
+            commissionServer = server;
             metrics.watch(server::watchStats);
             metrics.queue(engine.settlements()::stats);
             log.info("commission-server listening on {}:{} ({}; Redis: {})", config.host(), server.port(),
@@ -98,13 +120,34 @@ public final class ServerStack implements AutoCloseable {
                 log.info("metrics on {}://{}:{}/metrics", tls == null ? "http" : "https", config.host(),
                         metricsHttp.port());
             }
+            if (config.httpPort() != null) {
+                ExecutorService executor = HttpGateway.executor();
+                jsonChannel = InProcessChannelBuilder.forName(jsonName).executor(executor).build();
+                http = HttpGateway.start(new InetSocketAddress(config.host(), config.httpPort()), jsonChannel,
+                        server.jsonServices(), executor, tls == null ? null : tls.sslContext());
+                log.info("HTTP/JSON and the dashboard on {}://{}:{}/", tls == null ? "http" : "https", config.host(),
+                        http.port());
+            }
             SettlementWorkers workers = new SettlementWorkers(engine.settlements(), engine::settle,
                     SettlementGrpcService::describe, SettlementWorkers.Options.defaults(config.queueWorkers()));
             if (config.queueWorkers() > 0) {
                 workers.start();
             }
-            return new ServerStack(embedded, redisson, server, metrics, metricsHttp, tls, workers);
+            return new ServerStack(embedded, redisson, server, metrics, metricsHttp, tls, workers, http, jsonChannel);
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            if (http != null) {
+                http.close();
+            }
+            if (jsonChannel != null) {
+                jsonChannel.shutdownNow();
+            }
+            if (commissionServer != null) {
+                try {
+                    commissionServer.shutdown();
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             if (metricsHttp != null) {
                 metricsHttp.close();
             }
@@ -151,6 +194,11 @@ public final class ServerStack implements AutoCloseable {
         return metricsHttp == null ? -1 : metricsHttp.port();
     }
 
+    /** The HTTP port, or -1 when there is none. */
+    public int httpPort() {
+        return http == null ? -1 : http.port();
+    }
+
     /** The gRPC port, useful when the config asked for port 0. */
     public int port() {
         return server.port();
@@ -178,8 +226,15 @@ public final class ServerStack implements AutoCloseable {
             return;
         }
         try {
+            if (http != null) {
+                http.close();
+                jsonChannel.shutdown(); // lets the HTTP port's running calls finish with the server's
+            }
             workers.stop(CommissionServer.GRACE);
             server.shutdown();
+            if (jsonChannel != null) {
+                jsonChannel.shutdownNow();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {

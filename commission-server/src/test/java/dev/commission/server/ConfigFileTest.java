@@ -34,11 +34,12 @@ class ConfigFileTest {
                 tokens: tokens.txt          # relative to this file
                 metrics-port: 9100
                 log-format: json
+                http-port: 8080
                 """);
 
         ServerConfig fromFile = ServerConfig.parse(new String[] {"--config", file.toString()}, Map.of());
         ServerConfig overridden = ServerConfig.parse(new String[] {"--config=" + file, "--port", "7002"},
-                Map.of("COMMISSION_PORT", "7001", "COMMISSION_METRICS_PORT", "9101"));
+                Map.of("COMMISSION_PORT", "7001", "COMMISSION_METRICS_PORT", "9101", "COMMISSION_HTTP_PORT", "8081"));
 
         assertEquals("0.0.0.0", fromFile.host());
         assertEquals(7000, fromFile.port());
@@ -49,6 +50,8 @@ class ConfigFileTest {
                 .orElseThrow().roles());
         assertEquals(7002, overridden.port(), "flag over environment over file");
         assertEquals(9101, overridden.metricsPort(), "environment over file");
+        assertEquals(8080, fromFile.httpPort());
+        assertEquals(8081, overridden.httpPort(), "environment over file");
     }
 
     @Test
@@ -113,7 +116,7 @@ class ConfigFileTest {
         assertEquals("port in bad.yaml must be a number from 0 to 65535, got 'ninety'",
                 bad("bad.yaml", "port: ninety\n"));
         assertEquals("bad.yaml: unknown setting 'prot' (settings: host, port, redis-url, redis-config, data-dir, "
-                + "tokens, tls-cert, tls-key, tls-client-ca, client-roles, metrics-port, log-format, queue-workers)",
+                + "tokens, tls-cert, tls-key, tls-client-ca, client-roles, metrics-port, log-format, queue-workers, http-port)",
                 bad("bad.yaml", "prot: 9090\n"));
         assertEquals("bad.yaml: not valid YAML at line 2: mapping values are not allowed here",
                 bad("bad.yaml", "port: 1\nhost: a: b\n"));
@@ -146,7 +149,7 @@ class ConfigFileTest {
     void helpListsEverySettingWithItsDefault() {
         for (String flag : new String[] {"--config", "--host", "--port", "--redis-url", "--redis-config", "--data-dir",
                 "--tokens", "--tls-cert", "--tls-key", "--tls-client-ca", "--client-roles", "--metrics-port",
-                "--log-format"}) {
+                "--log-format", "--queue-workers", "--http-port"}) {
             assertTrue(ServerConfig.USAGE.contains(flag + " "), flag);
         }
         assertTrue(ServerConfig.USAGE.contains("(default 9090)"));

@@ -51,6 +51,16 @@ class ServerConfigTest {
     }
 
     @Test
+    void theHttpPortIsOffByDefaultAndAFlagOrTheEnvironmentTurnsItOn() throws Exception {
+        assertEquals(null, ServerConfig.parse(new String[0], Map.of()).httpPort());
+        assertEquals(0, ServerConfig.parse(new String[] {"--http-port", "0"}, Map.of()).httpPort());
+        assertEquals(8080, ServerConfig.parse(new String[0], Map.of("COMMISSION_HTTP_PORT", "8080")).httpPort());
+        assertEquals(8082, ServerConfig.parse(new String[] {"--http-port=8082"}, Map.of("COMMISSION_HTTP_PORT", "8080"))
+                .httpPort(), "flag over environment");
+        assertEquals("--http-port must be a number from 0 to 65535, got 'web'", usage("--http-port", "web").getMessage());
+    }
+
+    @Test
     void redissonConfigFileMustBeReadable(@TempDir Path dir) throws Exception {
         Path yaml = Files.writeString(dir.resolve("redisson.yaml"), "clusterServersConfig: {}\n");
 

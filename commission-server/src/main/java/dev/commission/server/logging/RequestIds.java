@@ -30,11 +30,15 @@ public final class RequestIds implements ServerInterceptor {
     private static final Metadata.Key<com.google.rpc.Status> DETAILS = Metadata.Key.of("grpc-status-details-bin",
             ProtoUtils.metadataMarshaller(com.google.rpc.Status.getDefaultInstance()));
 
+    /** The caller's id when it is a sane one (null when none was given), else a new one. */
+    public static String idFor(String given) {
+        return given != null && SANE.matcher(given).matches() ? given : UUID.randomUUID().toString();
+    }
+
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
                                                        ServerCallHandler<Q, R> next) {
-        String given = headers.get(HEADER);
-        String id = given != null && SANE.matcher(given).matches() ? given : UUID.randomUUID().toString();
+        String id = idFor(headers.get(HEADER));
         ServerCall<Q, R> tagged = new SimpleForwardingServerCall<>(call) {
             @Override
             public void sendHeaders(Metadata responseHeaders) {

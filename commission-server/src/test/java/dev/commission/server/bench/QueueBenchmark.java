@@ -238,7 +238,7 @@ public final class QueueBenchmark {
         return runner.run(settle.name(), settle.keys(request), settle.args(request));
     }
 
-    private record Result(int n, long nanos, Histogram latency, int failures) {
+    record Result(int n, long nanos, Histogram latency, int failures) {
         static final Result EMPTY = new Result(0, 0, new Histogram(3_600_000_000_000L, 3), 0);
 
         Result plus(Result other) {
@@ -257,7 +257,8 @@ public final class QueueBenchmark {
         }
     }
 
-    private static Result run(int n, int concurrency, IntFunction<CompletionStage<?>> call) throws InterruptedException {
+    /** Calls {@code call(0..n-1)} with {@code concurrency} in flight; its rate, latency and failures. */
+    static Result run(int n, int concurrency, IntFunction<CompletionStage<?>> call) throws InterruptedException {
         Semaphore inFlight = new Semaphore(concurrency);
         Histogram latency = new Histogram(3_600_000_000_000L, 3);
         int[] failures = new int[1];
@@ -280,7 +281,7 @@ public final class QueueBenchmark {
         return new Result(n, System.nanoTime() - start, latency, failures[0]);
     }
 
-    private static int intArg(String[] args, String name, int fallback) {
+    static int intArg(String[] args, String name, int fallback) {
         for (int i = 0; i + 1 < args.length; i++) {
             if (args[i].equals(name)) {
                 return Integer.parseInt(args[i + 1]);

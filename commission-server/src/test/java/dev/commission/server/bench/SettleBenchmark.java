@@ -76,7 +76,7 @@ public final class SettleBenchmark {
         }
     }
 
-    private static CompletionStage<?> grpcSettle(CommissionServiceGrpc.CommissionServiceFutureStub stub, String campaign,
+    static CompletionStage<?> grpcSettle(CommissionServiceGrpc.CommissionServiceFutureStub stub, String campaign,
                                                  String orderNo, String steward) {
         CompletableFuture<Object> done = new CompletableFuture<>();
         com.google.common.util.concurrent.ListenableFuture<?> call = stub.settleCommission(SettleCommissionRequest.newBuilder()
