@@ -56,7 +56,7 @@ import picocli.CommandLine.Model.CommandSpec;
             RankingCommands.Ranking.class, RankingCommands.Standing.class,
             QueueCommands.Submit.class, QueueCommands.GetSettlement.class, QueueCommands.DeadLetters.class,
             QueueCommands.Replay.class, QueueCommands.Discard.class, QueueCommands.Queue.class,
-            WatchCommand.class, LoadCommand.class,
+            WatchCommand.class, LoadCommand.class, DemoCommand.class,
         })
 public final class CommissionCli implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT, description = "Show this help and exit.")
