@@ -55,9 +55,7 @@ final class CampaignCommands {
     }
 
     @Command(name = "register", description = "Registers a steward in a region and group (RegisterSteward); idempotent on STEWARD.")
-    static final class Register extends UnaryCommand {
-        @Parameters(index = "0", paramLabel = "CAMPAIGN")
-        String campaign;
+    static final class Register extends CampaignCommand {
         @Parameters(index = "1", paramLabel = "STEWARD")
         String steward;
         @Parameters(index = "2", paramLabel = "NAME")
@@ -74,9 +72,7 @@ final class CampaignCommands {
     }
 
     @Command(name = "steward", description = "Reads a steward, its placement and totals (GetSteward).")
-    static final class GetSteward extends UnaryCommand {
-        @Parameters(index = "0", paramLabel = "CAMPAIGN")
-        String campaign;
+    static final class GetSteward extends CampaignCommand {
         @Parameters(index = "1", paramLabel = "STEWARD")
         String steward;
 

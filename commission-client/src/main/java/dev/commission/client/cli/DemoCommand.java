@@ -1,7 +1,6 @@
 package dev.commission.client.cli;
 
-import com.google.protobuf.Struct;
-import com.google.protobuf.Value;
+import com.google.gson.JsonObject;
 import dev.commission.api.v1.CommissionRule;
 import dev.commission.api.v1.TransferPolicy;
 import dev.commission.client.CommissionClient;
@@ -27,8 +26,9 @@ import picocli.CommandLine.Model.CommandSpec;
  * idempotent) and adds orders under a new run id, so dashboards already open keep moving.
  */
 @Command(name = "demo", description = {
+    "A demo campaign with money moving in it, until Ctrl-C, for 'watch' and the dashboard page.",
     "Creates (or reuses) a campaign of 3 regions, 12 groups and 120 stewards, then settles, refunds and",
-    "transfers about --rate times a second until Ctrl-C, so that 'watch' and the dashboard page move at once.",
+    "transfers about --rate times a second.",
     "Safe to start again, even twice at the same time: the campaign is reused, the orders are new."})
 final class DemoCommand implements Callable<Integer> {
     static final List<String> REGIONS = List.of("east", "south", "west");
@@ -152,10 +152,14 @@ final class DemoCommand implements Callable<Integer> {
 
     private void finish(long start) {
         if (cli.output().json()) {
-            cli.output().out().println(Output.json(Struct.newBuilder().putFields("campaign", Output.text(campaign))
-                    .putFields("settles", number(settles)).putFields("refunds", number(refunds))
-                    .putFields("transfers", number(transfers)).putFields("failed", number(retried))
-                    .putFields("seconds", number(seconds(start)))));
+            JsonObject summary = new JsonObject();
+            summary.addProperty("campaign", campaign);
+            summary.addProperty("settles", settles);
+            summary.addProperty("refunds", refunds);
+            summary.addProperty("transfers", transfers);
+            summary.addProperty("failed", retried);
+            summary.addProperty("seconds", Math.round(seconds(start) * 10) / 10.0);
+            cli.output().reply(summary);
         } else {
             status(start);
             cli.output().err().println();
@@ -167,10 +171,6 @@ final class DemoCommand implements Callable<Integer> {
 
     private static double seconds(long start) {
         return Math.max(System.nanoTime() - start, 1) / 1e9;
-    }
-
-    private static Value number(double n) {
-        return Value.newBuilder().setNumberValue(n).build();
     }
 
     static String stewardId(int index) {

@@ -1,7 +1,6 @@
 package dev.commission.client.cli;
 
-import com.google.protobuf.Struct;
-import com.google.protobuf.Value;
+import com.google.gson.JsonObject;
 import dev.commission.api.v1.Outcome;
 import dev.commission.api.v1.SettleCommissionRequest;
 import dev.commission.api.v1.SettlementError;
@@ -40,9 +39,9 @@ import picocli.CommandLine.Model.CommandSpec;
  * DEADLINE_EXCEEDED, ABORTED) are sent again, the same request, up to 5 times.
  */
 @Command(name = "load", description = {
-    "Replays the orders of a .csv or .jsonl file (formats in the README), with a progress bar on stderr and a",
-    "summary at the end: applied, duplicate, refused by reason. Safe to run again: each order is idempotent",
-    "on its campaign and order number, so a second run answers duplicate for every order already settled.",
+    "Replays the orders of a .csv or .jsonl file; safe to run again.",
+    "A progress bar on stderr and a summary at the end: applied, duplicate, refused by reason (formats in the",
+    "README). Each order is idempotent on its campaign and order number: a second run answers duplicate.",
     "Exits 0 when nothing was refused, 4 when some orders were refused, 5 when some failed only because",
     "the server stayed unavailable."})
 final class LoadCommand implements Callable<Integer> {
@@ -86,6 +85,7 @@ final class LoadCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--concurrency is 1..64 and --batch 1..500");
         }
         long total = OrderFile.count(file, campaign);
+        long start = System.nanoTime();
         CommissionClient client = cli.client();
         Summary summary = new Summary();
         ExecutorService pool = Executors.newFixedThreadPool(concurrency);
@@ -103,7 +103,7 @@ final class LoadCommand implements Callable<Integer> {
             for (Future<?> worker : workers) {
                 worker.get();
             }
-            summary.seconds = bar == null ? 0 : bar.seconds();
+            summary.seconds = (System.nanoTime() - start) / 1e9;
         } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;
         } finally {
@@ -225,16 +225,17 @@ final class LoadCommand implements Callable<Integer> {
             long refused = refusals.values().stream().mapToLong(Long::longValue).sum();
             List<String> words = via == Via.QUEUE ? List.of("queued", "settled", "dead") : List.of("applied", "duplicate");
             if (output.json()) {
-                Struct.Builder json = Struct.newBuilder().putFields("file", Output.text(file.toString()))
-                        .putFields("via", Output.text(via.name())).putFields("orders", number(total))
-                        .putFields("seconds", number(seconds));
-                words.forEach(word -> json.putFields(word, number(outcomes.getOrDefault(word, 0L))));
-                Struct.Builder byReason = Struct.newBuilder();
-                refusals.forEach((reason, n) -> byReason.putFields(reason, number(n)));
-                json.putFields("refused", number(refused))
-                        .putFields("refusedByReason", Value.newBuilder().setStructValue(byReason).build());
-                output.out().println(Output.json(json));
-                output.out().flush();
+                JsonObject json = new JsonObject();
+                json.addProperty("file", file.toString());
+                json.addProperty("via", via.name().toLowerCase(Locale.ROOT));
+                json.addProperty("orders", total);
+                json.addProperty("seconds", Math.round(seconds * 10) / 10.0);
+                words.forEach(word -> json.addProperty(word, outcomes.getOrDefault(word, 0L)));
+                json.addProperty("refused", refused);
+                JsonObject byReason = new JsonObject();
+                refusals.forEach(byReason::addProperty);
+                json.add("refusedByReason", byReason);
+                output.reply(json);
                 return;
             }
             PrintWriter out = output.out();
@@ -244,10 +245,6 @@ final class LoadCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "  %-10s %,9d%n", "refused", refused);
             refusals.forEach((reason, n) -> out.printf(Locale.ROOT, "    %-22s %,9d  first: %s%n", reason, n, firstRefused.get(reason)));
             out.flush();
-        }
-
-        private static Value number(double n) {
-            return Value.newBuilder().setNumberValue(n).build();
         }
     }
 }

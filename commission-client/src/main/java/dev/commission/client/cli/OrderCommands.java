@@ -9,6 +9,7 @@ import dev.commission.client.CommissionClient;
 import java.util.List;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** Money: settle, refund, adjust, transfer, and the campaign's journal and audits. */
@@ -19,6 +20,17 @@ final class OrderCommands {
     @Command(name = "settle", description = "Credits the commission of one shipped order (SettleCommission); "
             + "idempotent on CAMPAIGN + ORDER: a retry answers DUPLICATE.")
     static final class Settle extends UnaryCommand {
+        @Mixin
+        Settlement settlement;
+
+        @Override
+        MessageOrBuilder reply(CommissionClient client) {
+            return client.settle(settlement.campaign, settlement.order, settlement.steward, settlement.lines);
+        }
+    }
+
+    /** What settle and submit carry: CAMPAIGN ORDER STEWARD SKU:QTY:PAID_FEN... */
+    static final class Settlement {
         @Parameters(index = "0", paramLabel = "CAMPAIGN")
         String campaign;
         @Parameters(index = "1", paramLabel = "ORDER")
@@ -27,18 +39,11 @@ final class OrderCommands {
         String steward;
         @Parameters(index = "3..*", arity = "1..*", paramLabel = "SKU:QTY:PAID_FEN", converter = Arguments.Line.class)
         List<OrderLine> lines;
-
-        @Override
-        MessageOrBuilder reply(CommissionClient client) {
-            return client.settle(campaign, order, steward, lines);
-        }
     }
 
     @Command(name = "refund", description = "Takes back commission for FEN refunded on an order (ReverseCommission); "
             + "idempotent on CAMPAIGN + ORDER + REFUND_ID.")
-    static final class Refund extends UnaryCommand {
-        @Parameters(index = "0", paramLabel = "CAMPAIGN")
-        String campaign;
+    static final class Refund extends CampaignCommand {
         @Parameters(index = "1", paramLabel = "ORDER")
         String order;
         @Parameters(index = "2", paramLabel = "REFUND_ID")
@@ -54,9 +59,7 @@ final class OrderCommands {
 
     @Command(name = "adjust", description = "An operator's credit (+) or debit (-) with a reason (AdjustCommission); "
             + "idempotent on CAMPAIGN + ADJUSTMENT_ID.")
-    static final class Adjust extends UnaryCommand {
-        @Parameters(index = "0", paramLabel = "CAMPAIGN")
-        String campaign;
+    static final class Adjust extends CampaignCommand {
         @Parameters(index = "1", paramLabel = "ADJUSTMENT_ID")
         String adjustmentId;
         @Parameters(index = "2", paramLabel = "STEWARD")
@@ -74,9 +77,7 @@ final class OrderCommands {
 
     @Command(name = "transfer", description = "Moves a steward to another region and group (TransferSteward); "
             + "idempotent on CAMPAIGN + STEWARD + TRANSFER_ID.")
-    static final class Transfer extends UnaryCommand {
-        @Parameters(index = "0", paramLabel = "CAMPAIGN")
-        String campaign;
+    static final class Transfer extends CampaignCommand {
         @Parameters(index = "1", paramLabel = "STEWARD")
         String steward;
         @Parameters(index = "2", paramLabel = "TRANSFER_ID")
@@ -93,9 +94,7 @@ final class OrderCommands {
     }
 
     @Command(name = "order", description = "What was settled and refunded for one order (GetOrder).")
-    static final class GetOrder extends UnaryCommand {
-        @Parameters(index = "0", paramLabel = "CAMPAIGN")
-        String campaign;
+    static final class GetOrder extends CampaignCommand {
         @Parameters(index = "1", paramLabel = "ORDER")
         String order;
 
@@ -106,9 +105,7 @@ final class OrderCommands {
     }
 
     @Command(name = "ledger", description = "The campaign's journal, oldest first, a page after entry AFTER (ListLedger).")
-    static final class Ledger extends UnaryCommand {
-        @Parameters(index = "0", paramLabel = "CAMPAIGN")
-        String campaign;
+    static final class Ledger extends CampaignCommand {
         @Parameters(index = "1", arity = "0..1", paramLabel = "AFTER", defaultValue = "")
         String after;
         @Parameters(index = "2", arity = "0..1", paramLabel = "LIMIT", defaultValue = "100")
@@ -123,9 +120,7 @@ final class OrderCommands {
 
     @Command(name = "reconcile", description = "Checks every invariant of a campaign against its ledger; never writes "
             + "(ReconcileWithProgress: progress on stderr, the report on stdout).")
-    static final class Reconcile extends UnaryCommand {
-        @Parameters(index = "0", paramLabel = "CAMPAIGN")
-        String campaign;
+    static final class Reconcile extends CampaignCommand {
 
         @Override
         MessageOrBuilder reply(CommissionClient client) {
@@ -135,9 +130,7 @@ final class OrderCommands {
 
     @Command(name = "rebuild", description = "Sets every ranking, total and steward figure right from the ledger "
             + "(RebuildRankingsWithProgress: progress on stderr, the result on stdout).")
-    static final class Rebuild extends UnaryCommand {
-        @Parameters(index = "0", paramLabel = "CAMPAIGN")
-        String campaign;
+    static final class Rebuild extends CampaignCommand {
 
         @Override
         MessageOrBuilder reply(CommissionClient client) {

@@ -1,11 +1,10 @@
 package dev.commission.client.cli;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.ListValue;
 import com.google.protobuf.MessageOrBuilder;
-import com.google.protobuf.Struct;
 import com.google.protobuf.TextFormat;
-import com.google.protobuf.Value;
 import com.google.protobuf.util.JsonFormat;
 import com.google.rpc.BadRequest;
 import dev.commission.client.CommissionErrors;
@@ -66,13 +65,17 @@ final class Output {
         String message = status.getDescription() == null ? "" : status.getDescription();
         String reason = CommissionErrors.reason(e).orElse("");
         if (json) {
-            ListValue.Builder violations = ListValue.newBuilder();
+            JsonArray violations = new JsonArray();
             for (BadRequest.FieldViolation v : CommissionErrors.badRequest(e)) {
-                violations.addValues(Value.newBuilder().setStructValue(Struct.newBuilder()
-                        .putFields("field", text(v.getField())).putFields("description", text(v.getDescription()))));
+                JsonObject violation = new JsonObject();
+                violation.addProperty("field", v.getField());
+                violation.addProperty("description", v.getDescription());
+                violations.add(violation);
             }
-            error(Struct.newBuilder().putFields("code", text(status.getCode().name())).putFields("message", text(message))
-                    .putFields("reason", text(reason)).putFields("violations", Value.newBuilder().setListValue(violations).build()));
+            JsonObject error = error(status.getCode().name(), message);
+            error.addProperty("reason", reason);
+            error.add("violations", violations);
+            print(error);
             return;
         }
         err.println("error: " + status.getCode() + ": " + message);
@@ -85,7 +88,7 @@ final class Output {
     /** A missing or bad argument: what is wrong, then how the command is used. */
     void usageError(String message, CommandLine command, Exception cause) {
         if (json) {
-            error(Struct.newBuilder().putFields("code", text("USAGE")).putFields("message", text(message)));
+            print(error("USAGE", message));
             return;
         }
         err.println("error: " + message);
@@ -99,18 +102,27 @@ final class Output {
     void failed(Exception e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         if (json) {
-            error(Struct.newBuilder().putFields("code", text("ERROR")).putFields("message", text(message)));
+            print(error("ERROR", message));
             return;
         }
         err.println("error: " + message);
     }
 
-    private void error(Struct.Builder error) {
-        err.println(json(error));
+    private static JsonObject error(String code, String message) {
+        JsonObject error = new JsonObject();
+        error.addProperty("code", code);
+        error.addProperty("message", message);
+        return error;
+    }
+
+    private void print(JsonObject error) {
+        err.println(error);
         err.flush();
     }
 
-    static Value text(String value) {
-        return Value.newBuilder().setStringValue(value).build();
+    /** A summary that is no protobuf message, as one JSON object a line on stdout. */
+    void reply(JsonObject summary) {
+        out.println(summary);
+        out.flush();
     }
 }

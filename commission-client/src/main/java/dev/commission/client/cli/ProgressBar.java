@@ -31,7 +31,7 @@ final class ProgressBar implements AutoCloseable {
         done.incrementAndGet();
     }
 
-    double seconds() {
+    private double seconds() {
         return (System.nanoTime() - startNanos) / 1e9;
     }
 

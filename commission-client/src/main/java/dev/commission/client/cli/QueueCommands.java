@@ -5,11 +5,11 @@ import dev.commission.api.v1.DiscardDeadLetterRequest;
 import dev.commission.api.v1.GetQueueStatsRequest;
 import dev.commission.api.v1.GetSettlementRequest;
 import dev.commission.api.v1.ListDeadLettersRequest;
-import dev.commission.api.v1.OrderLine;
 import dev.commission.api.v1.ReplayDeadLetterRequest;
 import dev.commission.client.CommissionClient;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** The settlement queue: submit, follow an order, and the dead-letter workflow. */
@@ -20,25 +20,17 @@ final class QueueCommands {
     @Command(name = "submit", description = "Queues a settlement (SubmitSettlement); answers once stored. "
             + "Idempotent on CAMPAIGN + ORDER: a repeat answers where the order stands.")
     static final class Submit extends UnaryCommand {
-        @Parameters(index = "0", paramLabel = "CAMPAIGN")
-        String campaign;
-        @Parameters(index = "1", paramLabel = "ORDER")
-        String order;
-        @Parameters(index = "2", paramLabel = "STEWARD")
-        String steward;
-        @Parameters(index = "3..*", arity = "1..*", paramLabel = "SKU:QTY:PAID_FEN", converter = Arguments.Line.class)
-        List<OrderLine> lines;
+        @Mixin
+        OrderCommands.Settlement settlement;
 
         @Override
         MessageOrBuilder reply(CommissionClient client) {
-            return client.submit(campaign, order, steward, lines);
+            return client.submit(settlement.campaign, settlement.order, settlement.steward, settlement.lines);
         }
     }
 
     @Command(name = "settlement", description = "Where an order stands: QUEUED, SETTLED or DEAD (GetSettlement).")
-    static final class GetSettlement extends UnaryCommand {
-        @Parameters(index = "0", paramLabel = "CAMPAIGN")
-        String campaign;
+    static final class GetSettlement extends CampaignCommand {
         @Parameters(index = "1", paramLabel = "ORDER")
         String order;
 

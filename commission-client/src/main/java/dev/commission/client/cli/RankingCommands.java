@@ -13,9 +13,7 @@ final class RankingCommands {
 
     @Command(name = "ranking", description = {"A page of one ranking (GetRanking).",
         "SCOPE: STEWARDS, GROUPS, REGIONS, STEWARDS_IN_REGION:r, STEWARDS_IN_GROUP:g, GROUPS_IN_REGION:r (any case)."})
-    static final class Ranking extends UnaryCommand {
-        @Parameters(index = "0", paramLabel = "CAMPAIGN")
-        String campaign;
+    static final class Ranking extends CampaignCommand {
         @Parameters(index = "1", paramLabel = "SCOPE", converter = Arguments.Scope.class)
         RankingScope scope;
         @Parameters(index = "2", arity = "0..1", paramLabel = "LIMIT", defaultValue = "10")
@@ -28,9 +26,7 @@ final class RankingCommands {
     }
 
     @Command(name = "standing", description = "A steward's rank, score, gap and neighbours in its three scopes (GetStanding).")
-    static final class Standing extends UnaryCommand {
-        @Parameters(index = "0", paramLabel = "CAMPAIGN")
-        String campaign;
+    static final class Standing extends CampaignCommand {
         @Parameters(index = "1", paramLabel = "STEWARD")
         String steward;
 

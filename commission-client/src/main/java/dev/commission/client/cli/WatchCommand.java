@@ -20,9 +20,9 @@ import picocli.CommandLine.ParentCommand;
  * after 0.5 s, doubling up to 5 s; movement stays measured against the first snapshot.
  */
 @Command(name = "watch", description = {
-    "A live table of one ranking (WatchRanking), redrawn in place, with each member's movement since the start",
-    "(▲2, ▼1, new), its score and the gap to the place above in yuan; says when the figures are stale and",
-    "reconnects by itself. Runs until Ctrl-C. With --json: one snapshot a line instead.",
+    "A live table of one ranking (WatchRanking), redrawn in place until Ctrl-C.",
+    "Each member's movement since the start (▲2, ▼1, new), its score and the gap to the place above in yuan;",
+    "says when the figures are stale and reconnects by itself. With --json: one snapshot a line instead.",
     "SCOPE: STEWARDS, GROUPS, REGIONS, STEWARDS_IN_REGION:r, STEWARDS_IN_GROUP:g, GROUPS_IN_REGION:r (any case)."})
 final class WatchCommand implements Callable<Integer> {
     private static final long FIRST_RETRY_MILLIS = 500;
