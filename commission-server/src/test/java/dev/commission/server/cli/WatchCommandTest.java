@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.commission.core.EngineFixture;
 import dev.commission.core.testing.RedisExtension;
+import dev.commission.server.CommissionServer;
 import dev.commission.server.testing.InProcessServer;
+import io.grpc.ManagedChannel;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -61,6 +65,35 @@ class WatchCommandTest {
         assertTrue(last.matches("(?s).*2        s2\\s+Li Lei\\s+40\\.00\\s+50\\.00.*"), "s2 back at its first rank: " + last);
         assertTrue(last.contains("of 3 ·") && last.contains("live"), last);
         assertTrue(!last.contains("Wang Fang"), "s1 fell out of the top 2");
+    }
+
+    @Test
+    void aBrokenStreamIsShownAndTheWatchReconnectsByItself() throws Exception {
+        String name = InProcessServerBuilder.generateName();
+        CommissionServer first = instance(name);
+        ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+        java.io.StringWriter screen = new java.io.StringWriter();
+        CompletableFuture<Integer> watch = CompletableFuture.supplyAsync(() -> dev.commission.client.cli.CommissionCli.run(
+                channel, new java.io.PrintWriter(screen, true), new java.io.PrintWriter(new java.io.StringWriter()),
+                "watch", "c1", "STEWARDS", "--snapshots", "2"), daemonThread());
+        awaitTrue(() -> screen.toString().contains("Li Lei"), "the first frame", screen);
+
+        first.shutdown();
+        awaitTrue(() -> screen.toString().contains("reconnecting in"), "the table to say the stream broke", screen);
+        CommissionServer second = instance(name);
+        try {
+            assertEquals(0, watch.get(30, TimeUnit.SECONDS), "a snapshot from the new stream ends the watch");
+        } finally {
+            channel.shutdownNow();
+            second.shutdown();
+        }
+        String last = screen.toString().substring(screen.toString().lastIndexOf("\r\033["));
+        assertTrue(last.contains("live") && last.contains("Wang Fang") && !last.contains("reconnecting"), last);
+    }
+
+    private static CommissionServer instance(String name) throws java.io.IOException {
+        return new CommissionServer(InProcessServerBuilder.forName(name).directExecutor(), EngineFixture.engine(),
+                RedisExtension.redisson()).start();
     }
 
     private static java.util.concurrent.Executor daemonThread() {
