@@ -31,12 +31,19 @@ public final class CommissionErrors {
     /** The invalid fields as {@code field: description}. */
     public static List<String> fieldViolations(Throwable error) {
         List<String> violations = new ArrayList<>();
+        for (BadRequest.FieldViolation v : badRequest(error)) {
+            violations.add(v.getField() + ": " + v.getDescription());
+        }
+        return violations;
+    }
+
+    /** The invalid fields, each with its path (e.g. {@code lines[2].paid_fen}) and description. */
+    public static List<BadRequest.FieldViolation> badRequest(Throwable error) {
+        List<BadRequest.FieldViolation> violations = new ArrayList<>();
         for (Any detail : details(error)) {
             if (detail.is(BadRequest.class)) {
                 try {
-                    for (BadRequest.FieldViolation v : detail.unpack(BadRequest.class).getFieldViolationsList()) {
-                        violations.add(v.getField() + ": " + v.getDescription());
-                    }
+                    violations.addAll(detail.unpack(BadRequest.class).getFieldViolationsList());
                 } catch (InvalidProtocolBufferException e) {
                     return violations;
                 }
