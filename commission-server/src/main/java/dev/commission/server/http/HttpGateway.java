@@ -188,8 +188,8 @@ public final class HttpGateway implements AutoCloseable {
         exchange.close();
     }
 
-    static void reply(HttpExchange exchange, ConnectErrors.Reply error, String requestId) throws IOException {
-        reply(exchange, error.httpStatus(), JSON, error.json().getBytes(StandardCharsets.UTF_8), requestId);
+    static void reply(HttpExchange exchange, ConnectErrors.Reply error) throws IOException {
+        reply(exchange, error.httpStatus(), JSON, error.json().getBytes(StandardCharsets.UTF_8), error.requestId());
     }
 
     /** Sends each request where it belongs. */
@@ -208,7 +208,7 @@ public final class HttpGateway implements AutoCloseable {
                     } else {
                         call(exchange, rpc);
                     }
-                } else if (watch != null && path.equals("/watch") && get(method)) {
+                } else if (watch != null && path.equals("/watch") && method.equals("GET")) {
                     watch.serve(exchange);
                 } else if (watch != null && get(method) && Dashboard.serves(path)) {
                     Dashboard.serve(exchange, path);
@@ -234,9 +234,8 @@ public final class HttpGateway implements AutoCloseable {
         private static void refuse(HttpExchange exchange, int httpStatus, Status.Code code, String message)
                 throws IOException {
             exchange.getRequestBody().readAllBytes();
-            String id = requestId(exchange);
-            ConnectErrors.Reply error = ConnectErrors.of(code, message, null, Map.of(), id);
-            reply(exchange, new ConnectErrors.Reply(httpStatus, error.json()), id);
+            ConnectErrors.Reply error = ConnectErrors.of(code, message, null, Map.of(), requestId(exchange));
+            reply(exchange, new ConnectErrors.Reply(httpStatus, error.json(), error.requestId()));
         }
 
         /** Starts the call and returns; the call's completion writes the reply. */
@@ -271,8 +270,7 @@ public final class HttpGateway implements AutoCloseable {
                         if (status.isOk() && response != null) {
                             reply(exchange, 200, JSON, response, requestId);
                         } else {
-                            String id = requestId != null ? requestId : trailers.get(RequestIds.HEADER);
-                            reply(exchange, ConnectErrors.of(status, trailers, id), id);
+                            reply(exchange, ConnectErrors.of(status, trailers, requestId));
                         }
                     } catch (IOException | RuntimeException e) {
                         log.warn("reply to {} {} failed: {}", exchange.getRemoteAddress(), rpc.getFullMethodName(), e.toString());
