@@ -47,6 +47,8 @@ public final class HttpGateway implements AutoCloseable {
     static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     private static final Logger log = LoggerFactory.getLogger(HttpGateway.class);
     private static final String JSON = "application/json";
+    /** The largest request body taken, as gRPC's default limit on an inbound message. */
+    static final int MAX_BODY = 4 * 1024 * 1024;
     private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
         @Override
         public InputStream stream(byte[] value) {
@@ -233,7 +235,7 @@ public final class HttpGateway implements AutoCloseable {
 
         private static void refuse(HttpExchange exchange, int httpStatus, Status.Code code, String message)
                 throws IOException {
-            exchange.getRequestBody().readAllBytes();
+            exchange.getRequestBody().readNBytes(MAX_BODY);
             ConnectErrors.Reply error = ConnectErrors.of(code, message, null, Map.of(), requestId(exchange));
             reply(exchange, new ConnectErrors.Reply(httpStatus, error.json(), error.requestId()));
         }
@@ -242,7 +244,14 @@ public final class HttpGateway implements AutoCloseable {
         private void call(HttpExchange exchange, MethodDescriptor<byte[], byte[]> rpc) throws IOException {
             byte[] body;
             try (InputStream in = exchange.getRequestBody()) {
-                body = in.readAllBytes();
+                body = in.readNBytes(MAX_BODY + 1);
+            }
+            if (body.length > MAX_BODY) {
+                exchange.getResponseHeaders().set("Connection", "close"); // the rest of the body is not read
+                ConnectErrors.Reply error = ConnectErrors.of(Status.Code.RESOURCE_EXHAUSTED, "the request body is over "
+                        + MAX_BODY + " bytes", null, Map.of(), requestId(exchange));
+                reply(exchange, error);
+                return;
             }
             CallOptions options = CallOptions.DEFAULT;
             String timeout = exchange.getRequestHeaders().getFirst("Connect-Timeout-Ms");

@@ -124,6 +124,16 @@ class HttpGatewayTest extends OnHttpPort {
     }
 
     @Test
+    void aBodyOverFourMebibytesIsResourceExhausted() throws Exception {
+        String huge = "{\"campaignId\": \"" + "c".repeat(HttpGateway.MAX_BODY) + "\"}";
+
+        HttpResponse<String> response = post(SETTLE, "t-settle", huge.substring(0, HttpGateway.MAX_BODY + 1));
+
+        assertEquals(429, response.statusCode());
+        assertEquals("resource_exhausted", error(response).getFieldsOrThrow("code").getStringValue());
+    }
+
+    @Test
     void anUnknownCampaignIsNotFound() throws Exception {
         HttpResponse<String> response = post("/commission.v1.CommissionService/GetCampaign", "t-read",
                 "{\"campaignId\": \"nope\"}");
