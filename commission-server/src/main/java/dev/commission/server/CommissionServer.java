@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * SettlementService, gRPC health (SERVING while
  * Redis answers reads and takes writes, probed four times a second) and server reflection, on
  * whatever transport the given builder makes. Every method answers request bytes that do not
- * parse as bad input ({@link MalformedRequests}).
+ * parse as bad input ({@link MalformedRequests}). With a second (in-process) builder, the same
+ * service objects are also served there in their JSON form, for the HTTP port.
  */
 public final class CommissionServer {
     /** How long {@link #shutdown()} lets running calls finish before cancelling them. */

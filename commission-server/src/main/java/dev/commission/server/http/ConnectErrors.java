@@ -24,8 +24,8 @@ public final class ConnectErrors {
     private ConnectErrors() {
     }
 
-    /** An error to answer: its HTTP status and its JSON body. */
-    public record Reply(int httpStatus, String json) {
+    /** An error to answer: its HTTP status, its JSON body and the request id in it (null when none). */
+    public record Reply(int httpStatus, String json, String requestId) {
     }
 
     /** The reply for a call that ended with {@code status}; {@code requestId} when the details carry none. */
@@ -65,7 +65,7 @@ public final class ConnectErrors {
         if (id != null) {
             body.putFields("requestId", text(id));
         }
-        return new Reply(httpStatus(status.getCode()), JsonMessages.print(body.build()));
+        return new Reply(httpStatus(status.getCode()), JsonMessages.print(body.build()), id);
     }
 
     /** An error the HTTP side finds before any call starts (no such route, a wrong query parameter). */

@@ -47,6 +47,8 @@ public final class HttpGateway implements AutoCloseable {
     static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     private static final Logger log = LoggerFactory.getLogger(HttpGateway.class);
     private static final String JSON = "application/json";
+    /** The largest request body taken, as gRPC's default limit on an inbound message. */
+    static final int MAX_BODY = 4 * 1024 * 1024;
     private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
         @Override
         public InputStream stream(byte[] value) {
@@ -188,8 +190,8 @@ public final class HttpGateway implements AutoCloseable {
         exchange.close();
     }
 
-    static void reply(HttpExchange exchange, ConnectErrors.Reply error, String requestId) throws IOException {
-        reply(exchange, error.httpStatus(), JSON, error.json().getBytes(StandardCharsets.UTF_8), requestId);
+    static void reply(HttpExchange exchange, ConnectErrors.Reply error) throws IOException {
+        reply(exchange, error.httpStatus(), JSON, error.json().getBytes(StandardCharsets.UTF_8), error.requestId());
     }
 
     /** Sends each request where it belongs. */
@@ -208,7 +210,7 @@ public final class HttpGateway implements AutoCloseable {
                     } else {
                         call(exchange, rpc);
                     }
-                } else if (watch != null && path.equals("/watch") && get(method)) {
+                } else if (watch != null && path.equals("/watch") && method.equals("GET")) {
                     watch.serve(exchange);
                 } else if (watch != null && get(method) && Dashboard.serves(path)) {
                     Dashboard.serve(exchange, path);
@@ -233,17 +235,23 @@ public final class HttpGateway implements AutoCloseable {
 
         private static void refuse(HttpExchange exchange, int httpStatus, Status.Code code, String message)
                 throws IOException {
-            exchange.getRequestBody().readAllBytes();
-            String id = requestId(exchange);
-            ConnectErrors.Reply error = ConnectErrors.of(code, message, null, Map.of(), id);
-            reply(exchange, new ConnectErrors.Reply(httpStatus, error.json()), id);
+            exchange.getRequestBody().readNBytes(MAX_BODY);
+            ConnectErrors.Reply error = ConnectErrors.of(code, message, null, Map.of(), requestId(exchange));
+            reply(exchange, new ConnectErrors.Reply(httpStatus, error.json(), error.requestId()));
         }
 
         /** Starts the call and returns; the call's completion writes the reply. */
         private void call(HttpExchange exchange, MethodDescriptor<byte[], byte[]> rpc) throws IOException {
             byte[] body;
             try (InputStream in = exchange.getRequestBody()) {
-                body = in.readAllBytes();
+                body = in.readNBytes(MAX_BODY + 1);
+            }
+            if (body.length > MAX_BODY) {
+                exchange.getResponseHeaders().set("Connection", "close"); // the rest of the body is not read
+                ConnectErrors.Reply error = ConnectErrors.of(Status.Code.RESOURCE_EXHAUSTED, "the request body is over "
+                        + MAX_BODY + " bytes", null, Map.of(), requestId(exchange));
+                reply(exchange, error);
+                return;
             }
             CallOptions options = CallOptions.DEFAULT;
             String timeout = exchange.getRequestHeaders().getFirst("Connect-Timeout-Ms");
@@ -271,8 +279,7 @@ public final class HttpGateway implements AutoCloseable {
                         if (status.isOk() && response != null) {
                             reply(exchange, 200, JSON, response, requestId);
                         } else {
-                            String id = requestId != null ? requestId : trailers.get(RequestIds.HEADER);
-                            reply(exchange, ConnectErrors.of(status, trailers, id), id);
+                            reply(exchange, ConnectErrors.of(status, trailers, requestId));
                         }
                     } catch (IOException | RuntimeException e) {
                         log.warn("reply to {} {} failed: {}", exchange.getRemoteAddress(), rpc.getFullMethodName(), e.toString());

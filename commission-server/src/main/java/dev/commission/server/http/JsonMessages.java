@@ -3,18 +3,16 @@ package dev.commission.server.http;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
+import dev.commission.server.ServiceDefinitions;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
-import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The same service, with the proto3 JSON mapping as its wire format: each method keeps its handler
@@ -35,18 +33,7 @@ public final class JsonMessages {
 
     /** {@code service} speaking JSON: same names, same handlers. */
     public static ServerServiceDefinition of(ServerServiceDefinition service) {
-        ServiceDescriptor original = service.getServiceDescriptor();
-        ServiceDescriptor.Builder descriptor = ServiceDescriptor.newBuilder(original.getName())
-                .setSchemaDescriptor(original.getSchemaDescriptor());
-        List<ServerMethodDefinition<?, ?>> methods = new ArrayList<>();
-        for (ServerMethodDefinition<?, ?> method : service.getMethods()) {
-            ServerMethodDefinition<?, ?> json = json(method);
-            descriptor.addMethod(json.getMethodDescriptor());
-            methods.add(json);
-        }
-        ServerServiceDefinition.Builder definition = ServerServiceDefinition.builder(descriptor.build());
-        methods.forEach(definition::addMethod);
-        return definition.build();
+        return ServiceDefinitions.rewrite(service, JsonMessages::json);
     }
 
     /** The JSON of {@code message} on one line, every field with its value (zeros too). */

@@ -74,15 +74,15 @@ final class WatchEvents implements AutoCloseable {
         Map<String, String> violations = new LinkedHashMap<>();
         WatchRankingRequest request = request(query, violations);
         if (!violations.isEmpty()) {
-            String id = HttpGateway.requestId(exchange);
             HttpGateway.reply(exchange, ConnectErrors.of(Status.Code.INVALID_ARGUMENT, "the watch parameters are not "
-                    + "valid: " + String.join("; ", violations.values()), "MALFORMED_REQUEST", violations, id), id);
+                    + "valid: " + String.join("; ", violations.values()), "MALFORMED_REQUEST", violations,
+                    HttpGateway.requestId(exchange)));
             return;
         }
         if (closed || !slots.tryAcquire()) {
-            String id = HttpGateway.requestId(exchange);
             HttpGateway.reply(exchange, ConnectErrors.of(Status.Code.UNAVAILABLE, closed ? "the server is stopping"
-                    : "this instance serves " + MAX_STREAMS + " watch streams already; try another", null, Map.of(), id), id);
+                    : "this instance serves " + MAX_STREAMS + " watch streams already; try another", null, Map.of(),
+                    HttpGateway.requestId(exchange)));
             return;
         }
         Stream stream = new Stream(exchange, channel.newCall(method, CallOptions.DEFAULT));
@@ -227,7 +227,7 @@ final class WatchEvents implements AutoCloseable {
                         trailers = endTrailers;
                         id = requestId;
                     }
-                    HttpGateway.reply(exchange, ConnectErrors.of(status, trailers, id), id);
+                    HttpGateway.reply(exchange, ConnectErrors.of(status, trailers, id));
                     return;
                 }
                 exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");

@@ -3,6 +3,7 @@ package dev.commission.server.status;
 import com.google.protobuf.Any;
 import com.google.rpc.Code;
 import com.google.rpc.ErrorInfo;
+import dev.commission.server.ServiceDefinitions;
 import io.grpc.Attributes;
 import io.grpc.BindableService;
 import io.grpc.Grpc;
@@ -13,13 +14,10 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
-import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import java.io.InputStream;
-import java.util.ArrayList;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,18 +49,7 @@ public final class MalformedRequests {
 
     /** The service with every method answering malformed requests as bad input. */
     public static ServerServiceDefinition refused(ServerServiceDefinition service) {
-        ServiceDescriptor original = service.getServiceDescriptor();
-        ServiceDescriptor.Builder descriptor = ServiceDescriptor.newBuilder(original.getName())
-                .setSchemaDescriptor(original.getSchemaDescriptor());
-        List<ServerMethodDefinition<?, ?>> methods = new ArrayList<>();
-        for (ServerMethodDefinition<?, ?> method : service.getMethods()) {
-            ServerMethodDefinition<?, ?> wrapped = wrap(method);
-            descriptor.addMethod(wrapped.getMethodDescriptor());
-            methods.add(wrapped);
-        }
-        ServerServiceDefinition.Builder definition = ServerServiceDefinition.builder(descriptor.build());
-        methods.forEach(definition::addMethod);
-        return definition.build();
+        return ServiceDefinitions.rewrite(service, MalformedRequests::wrap);
     }
 
     private static <ReqT, RespT> ServerMethodDefinition<Parsed<ReqT>, RespT> wrap(ServerMethodDefinition<ReqT, RespT> method) {

@@ -16,7 +16,6 @@ import dev.commission.api.v1.GetStewardRequest;
 import dev.commission.api.v1.Outcome;
 import dev.commission.api.v1.SettleCommissionRequest;
 import dev.commission.api.v1.SettleResult;
-import dev.commission.core.testing.RedisExtension;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
@@ -25,37 +24,17 @@ import io.grpc.protobuf.StatusProto;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The HTTP port of a whole instance, over a real loopback socket with the JDK's HTTP client: every
  * unary RPC as {@code POST /<service>/<method>} with JSON, the same money, errors and access checks
  * as the gRPC port, and the error body the PHP client relies on.
  */
-@ExtendWith(RedisExtension.class)
-class HttpGatewayTest {
+class HttpGatewayTest extends OnHttpPort {
     private static final String SETTLE = "/commission.v1.CommissionService/SettleCommission";
-
-    @TempDir
-    Path dir;
-    private HttpFixture fixture;
-
-    @BeforeEach
-    void start() throws Exception {
-        fixture = HttpFixture.start(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        fixture.close();
-    }
 
     @Test
     void aSettleOverHttpPaysOnceAndItsReplayIsADuplicate() throws Exception {
@@ -82,6 +61,7 @@ class HttpGatewayTest {
 
         assertEquals("req-7", ok.headers().firstValue("X-Request-Id").orElseThrow());
         assertEquals("req-8", error(refused).getFieldsOrThrow("requestId").getStringValue());
+        assertEquals("req-8", refused.headers().firstValue("X-Request-Id").orElseThrow());
     }
 
     @Test
@@ -141,6 +121,16 @@ class HttpGatewayTest {
             assertEquals(SETTLE.substring(1), error.getFieldsOrThrow("metadata").getStructValue()
                     .getFieldsOrThrow("method").getStringValue());
         }
+    }
+
+    @Test
+    void aBodyOverFourMebibytesIsResourceExhausted() throws Exception {
+        String huge = "{\"campaignId\": \"" + "c".repeat(HttpGateway.MAX_BODY) + "\"}";
+
+        HttpResponse<String> response = post(SETTLE, "t-settle", huge.substring(0, HttpGateway.MAX_BODY + 1));
+
+        assertEquals(429, response.statusCode());
+        assertEquals("resource_exhausted", error(response).getFieldsOrThrow("code").getStringValue());
     }
 
     @Test

@@ -7,10 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import com.google.protobuf.util.JsonFormat;
-import dev.commission.core.testing.RedisExtension;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -18,30 +16,11 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code GET /watch}: RankingSnapshots as Server-Sent Events, from the instance's one watch hub. */
-@ExtendWith(RedisExtension.class)
-class WatchEventsTest {
+class WatchEventsTest extends OnHttpPort {
     private static final Duration WITHIN = Duration.ofSeconds(20);
-
-    @TempDir
-    Path dir;
-    private HttpFixture fixture;
-
-    @BeforeEach
-    void start() throws Exception {
-        fixture = HttpFixture.start(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        fixture.close();
-    }
 
     @Test
     void aPageGetsTheRankingAtOnceThenEverySettlementAsAnEvent() throws Exception {
