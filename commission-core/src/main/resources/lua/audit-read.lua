@@ -18,6 +18,8 @@
 --                                          after each pair the member's steward hash: exists,
 --                                          region, group
 --   'hscan', key, cursor, count         -> next cursor, then field, value pairs
+--   'sscan', key, cursor, count         -> next cursor, then members
+--   'sismember', key, member...         -> 1 or 0 for each member
 --   'zscores', key, member...           -> the score of each member ('' = absent)
 --   'hvalues', key, field...            -> the value of each field ('' = absent)
 -- Keys named in ARGV are without the campaign prefix (e.g. rank:group:g1); they are built with
@@ -90,6 +92,16 @@ local function read()
     add(page[1])
     for _, v in ipairs(page[2]) do
       add(v)
+    end
+  elseif what == 'sscan' then
+    local page = redis.call('SSCAN', key(ARGV[2]), ARGV[3], 'COUNT', ARGV[4])
+    add(page[1])
+    for _, v in ipairs(page[2]) do
+      add(v)
+    end
+  elseif what == 'sismember' then
+    for i = 3, #ARGV do
+      add(tostring(redis.call('SISMEMBER', key(ARGV[2]), ARGV[i])))
     end
   elseif what == 'zscores' then
     for i = 3, #ARGV do

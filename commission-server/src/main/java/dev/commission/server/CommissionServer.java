@@ -4,6 +4,7 @@ import dev.commission.api.v1.CommissionServiceGrpc;
 import dev.commission.api.v1.RankingServiceGrpc;
 import dev.commission.core.CommissionEngine;
 import dev.commission.server.commission.CommissionGrpcService;
+import dev.commission.server.campaignmetrics.MetricsGrpcService;
 import dev.commission.server.queue.SettlementGrpcService;
 import dev.commission.server.ranking.RankingGrpcService;
 import dev.commission.server.redis.RedisHealthProbe;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The gRPC server of one instance: CommissionService, RankingService,
- * SettlementService, gRPC health (SERVING while
+ * SettlementService, MetricsService, gRPC health (SERVING while
  * Redis answers reads and takes writes, probed four times a second) and server reflection, on
  * whatever transport the given builder makes. Every method answers request bytes that do not
  * parse as bad input ({@link MalformedRequests}).
@@ -42,7 +43,7 @@ public final class CommissionServer {
     private static final Logger log = LoggerFactory.getLogger(CommissionServer.class);
     private static final List<String> HEALTH_NAMES = List.of(HealthStatusManager.SERVICE_NAME_ALL_SERVICES,
             CommissionServiceGrpc.SERVICE_NAME, RankingServiceGrpc.SERVICE_NAME,
-            dev.commission.api.v1.SettlementServiceGrpc.SERVICE_NAME);
+            dev.commission.api.v1.SettlementServiceGrpc.SERVICE_NAME, dev.commission.api.v1.MetricsServiceGrpc.SERVICE_NAME);
 
     private final Server server;
     private final HealthStatusManager health = new HealthStatusManager();
@@ -60,6 +61,7 @@ public final class CommissionServer {
                 .addService(MalformedRequests.refused(new CommissionGrpcService(engine)))
                 .addService(MalformedRequests.refused(new RankingGrpcService(engine, watchHub)))
                 .addService(MalformedRequests.refused(new SettlementGrpcService(engine.settlements())))
+                .addService(MalformedRequests.refused(new MetricsGrpcService(engine)))
                 .addService(MalformedRequests.refused(health.getHealthService()))
                 .addService(MalformedRequests.refused(ProtoReflectionServiceV1.newInstance()))
                 .addService(MalformedRequests.refused(legacyReflection()))

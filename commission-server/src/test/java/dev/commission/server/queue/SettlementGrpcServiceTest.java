@@ -10,6 +10,7 @@ import dev.commission.api.v1.CreateCampaignRequest;
 import dev.commission.api.v1.DeadLetter;
 import dev.commission.api.v1.DeadLetterStatus;
 import dev.commission.api.v1.DiscardDeadLetterRequest;
+import dev.commission.api.v1.GetCampaignMetricsRequest;
 import dev.commission.api.v1.GetQueueStatsRequest;
 import dev.commission.api.v1.GetSettlementRequest;
 import dev.commission.api.v1.ListDeadLettersRequest;
@@ -92,6 +93,24 @@ class SettlementGrpcServiceTest {
                 throw new AssertionError(e);
             }
         }
+    }
+
+    /**
+     * A submission carries its buyer to the settlement (the campaign then counts one buyer); a
+     * resubmission with another buyer, or none, is a conflict like any other payload difference.
+     */
+    @Test
+    void aSubmissionCarriesItsBuyerAndAnotherBuyerIsAConflict() {
+        SettleCommissionRequest.Builder order = order("o1", 10_000).toBuilder();
+        settlement.submitSettlement(order.setBuyerId("v1").build());
+        assertEquals(SettlementState.QUEUED, settlement.submitSettlement(order.setBuyerId("v1").build()).getState());
+        refused(Code.ALREADY_EXISTS, "ORDER_CONFLICT", () -> settlement.submitSettlement(order.setBuyerId("v2").build()));
+        refused(Code.ALREADY_EXISTS, "ORDER_CONFLICT", () -> settlement.submitSettlement(order.clearBuyerId().build()));
+
+        startWorkers();
+        waitFor("o1 settled", () -> get("o1").getState() == SettlementState.SETTLED);
+        assertEquals(1, server.metrics().getCampaignMetrics(GetCampaignMetricsRequest.newBuilder().setCampaignId("c1")
+                .build()).getBuyers());
     }
 
     @Test

@@ -54,6 +54,10 @@ public final class InProcessServer implements AutoCloseable {
         return dev.commission.api.v1.SettlementServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
     }
 
+    public dev.commission.api.v1.MetricsServiceGrpc.MetricsServiceBlockingStub metrics() {
+        return dev.commission.api.v1.MetricsServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+    }
+
     public RankingServiceGrpc.RankingServiceBlockingStub ranking() {
         return RankingServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
     }
