@@ -53,7 +53,7 @@ public final class CommissionCli {
               campaign ID                      close-campaign ID
               register CAMPAIGN STEWARD NAME REGION GROUP
               steward CAMPAIGN STEWARD
-              settle CAMPAIGN ORDER STEWARD SKU:QTY:PAID_FEN...
+              settle CAMPAIGN ORDER STEWARD SKU:QTY:PAID_FEN... [buyer=ID]
               refund CAMPAIGN ORDER REFUND_ID FEN
               adjust CAMPAIGN ADJUSTMENT_ID STEWARD DELTA_FEN REASON...
               transfer CAMPAIGN STEWARD TRANSFER_ID REGION GROUP
@@ -68,7 +68,7 @@ public final class CommissionCli {
               dead-letters [CAMPAIGN|-] [AFTER] [LIMIT]
               replay DEAD_LETTER_ID            discard DEAD_LETTER_ID REASON...
               queue                            depth, in flight, oldest age, retries, dead letters
-            """;
+            """ + MetricsCommands.USAGE;
 
     private static final Set<String> OPTIONS = Set.of("--target", "--token", "--ca", "--cert", "--key");
 
@@ -143,7 +143,8 @@ public final class CommissionCli {
             case "close-campaign" -> client.commission().closeCampaign(CloseCampaignRequest.newBuilder().setCampaignId(a.get(0)).build());
             case "register" -> client.registerSteward(a.get(0), a.get(1), a.get(2), a.get(3), a.get(4));
             case "steward" -> client.steward(a.get(0), a.get(1));
-            case "settle" -> client.settle(a.get(0), a.get(1), a.get(2), lines(a.subList(3, a.size())));
+            case "settle" -> client.settle(a.get(0), a.get(1), a.get(2), lines(withoutBuyer(a.subList(3, a.size()))),
+                    buyer(a.subList(3, a.size())));
             case "refund" -> client.refund(a.get(0), a.get(1), a.get(2), Long.parseLong(a.get(3)));
             case "adjust" -> client.adjust(a.get(0), a.get(1), a.get(2), Long.parseLong(a.get(3)),
                     String.join(" ", a.subList(4, a.size())));
@@ -165,6 +166,7 @@ public final class CommissionCli {
             case "discard" -> client.settlement().discardDeadLetter(DiscardDeadLetterRequest.newBuilder().setId(a.get(0))
                     .setReason(String.join(" ", a.subList(1, a.size()))).build());
             case "queue" -> client.settlement().getQueueStats(GetQueueStatsRequest.getDefaultInstance());
+            case "catalogue", "visits", "sms", "metrics" -> MetricsCommands.run(channel, command, a);
             case "watch" -> {
                 watch(channel, a, out);
                 yield null;
@@ -213,6 +215,15 @@ public final class CommissionCli {
             }
         }
         return rule.build();
+    }
+
+    /** The {@code buyer=ID} word among a settlement's words, or "". */
+    static String buyer(List<String> words) {
+        return words.stream().filter(w -> w.startsWith("buyer=")).map(w -> w.substring(6)).findFirst().orElse("");
+    }
+
+    static List<String> withoutBuyer(List<String> words) {
+        return words.stream().filter(w -> !w.startsWith("buyer=")).toList();
     }
 
     static List<OrderLine> lines(List<String> words) {

@@ -132,8 +132,13 @@ public final class CommissionClient {
 
     /** Settles an order; safe to retry with the same arguments (a replay answers DUPLICATE). */
     public SettleResult settle(String campaignId, String orderNo, String stewardId, List<OrderLine> lines) {
+        return settle(campaignId, orderNo, stewardId, lines, "");
+    }
+
+    /** A settlement whose buyer ({@code ""} for none) the campaign metrics count. */
+    public SettleResult settle(String campaignId, String orderNo, String stewardId, List<OrderLine> lines, String buyerId) {
         return commission().settleCommission(SettleCommissionRequest.newBuilder().setCampaignId(campaignId)
-                .setOrderNo(orderNo).setStewardId(stewardId).addAllLines(lines).build());
+                .setOrderNo(orderNo).setStewardId(stewardId).addAllLines(lines).setBuyerId(buyerId).build());
     }
 
     /** Refunds {@code refundFen} of an order; safe to retry with the same refund id. */
