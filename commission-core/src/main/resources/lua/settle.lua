@@ -1,7 +1,7 @@
 -- settle: credit the commission of one shipped order, net of refunds that arrived before it.
 -- KEYS[1] campaign  KEYS[2] steward:<sid>  KEYS[3] orders:<bucket>  KEYS[4] totals  KEYS[5] ledger
 -- KEYS[6] names  KEYS[7] placements  KEYS[8] transfers  KEYS[9] rank:stewards  KEYS[10] rank:groups
--- KEYS[11] rank:regions  KEYS[12] refunds:<orderNo>  KEYS[13] metrics  KEYS[14] buyers  KEYS[15] sms
+-- KEYS[11] rank:regions  KEYS[12] refunds:<orderNo>  KEYS[13] metrics  KEYS[14] sms
 -- ARGV[1] order no  ARGV[2] steward id  ARGV[3] paid fen  ARGV[4] lines "sku*qty*paid,..." (sorted)
 -- ARGV[5] fingerprint
 -- ARGV[6] region, ARGV[7] group: the steward's placement as the caller knows it ('' = not given)
@@ -65,8 +65,7 @@ end
 if not registering then
   touch_placement(steward.region, steward.group)
 end
-touch_placement(region, group)
-touch_metrics(steward_id, group, region)
+touch_placement(region, group, sold_keys(steward_id, group, region))
 -- checks done; writes
 local old_region, old_group = steward.region, steward.group
 if registering then
@@ -107,7 +106,7 @@ redis.call('HINCRBY', KEYS[2], 'version', 1)
 redis.call('HINCRBY', KEYS[4], 'sales', int(net_paid))
 redis.call('HINCRBY', KEYS[4], 'orders', 1)
 write_order_settlement(order_no, entry_id, fp, earned, net, full)
-move_order_metrics({metrics = KEYS[13], buyers = KEYS[14], sms = KEYS[15]},
+move_order_metrics(KEYS[13], KEYS[14],
     {ms = tonumber(string.match(entry_id, '^%d+')), steward = steward_id, group = group, region = region, buyer = buyer},
     NO_FIGURES, order_figures(paid, refunded, lines, order.refunded_lines))
 publish(scopes_of_steward(region, group), scopes_of_group(region),

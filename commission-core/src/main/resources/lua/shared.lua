@@ -390,10 +390,11 @@ end
 -- Keys a script builds from a placement it has just read are checked by Redis Cluster only when
 -- first touched. During a slot migration such a key may already live on the target node, and the
 -- command fails there. Touching every such key before the first write makes that failure happen
--- while nothing is written yet, so the script stays all-or-nothing.
-local function touch_placement(region, group)
+-- while nothing is written yet, so the script stays all-or-nothing. More keys to touch may follow
+-- (in the same call: one round trip inside Redis, not one per kind of key).
+local function touch_placement(region, group, ...)
   redis.call('EXISTS', key('rank:region:' .. region), key('rank:group:' .. group),
-      key('rank:region-groups:' .. region))
+      key('rank:region-groups:' .. region), ...)
 end
 
 local function campaign_missing(campaign)
@@ -436,13 +437,18 @@ end
 
 -- Campaign metrics (docs/design.md, "Campaign metrics"). An order counts in four scopes: the
 -- campaign `c`, its steward `s:<id>`, and the group `g:<id>` and region `r:<id>` it settled in.
--- The hash `metrics` holds per scope "paid items orders buyers recalled" and per scope and SKU
--- (`q|<scope>|<sku>`) the net quantity; the set `sold:<scope>` the SKUs whose net quantity is
--- above 0; the hash `buyers` per buyer their live orders (not refunded in full) as
--- "<settled ms>/<steward>/<group>/<region>" tokens; the hash `sms` per recipient their first SMS.
+-- The hash `metrics` holds per scope "paid items orders buyers recalled", per scope and SKU
+-- (`q|<scope>|<sku>`) the net quantity, and per buyer (`b|<buyer>`) their live orders (not
+-- refunded in full) as "<settled ms>/<steward>/<group>/<region>" tokens; the set `sold:<scope>`
+-- the SKUs whose net quantity is above 0; the hash `sms` per recipient their first SMS (ms).
 
 local function metric_scopes(steward, group, region)
   return {'c', 's:' .. steward, 'g:' .. group, 'r:' .. region}
+end
+
+-- The sold sets an order's metrics may write, for touch_placement before the first write.
+local function sold_keys(steward, group, region)
+  return key('sold:c'), key('sold:s:' .. steward), key('sold:g:' .. group), key('sold:r:' .. region)
 end
 
 local NO_FIGURES = {paid = 0, items = 0, live = 0, skus = {}}
@@ -456,7 +462,7 @@ local function order_figures(paid, refunded, lines, refunded_lines)
     return NO_FIGURES
   end
   local figures = {paid = net, items = 0, live = 1, skus = {}}
-  local back = lines_by_sku(refunded_lines)
+  local back = refunded_lines ~= '' and lines_by_sku(refunded_lines) or {}
   for sku, line in pairs(lines_by_sku(lines)) do
     local qty = line[1] - (back[sku] and back[sku][1] or 0)
     if qty > 0 then
@@ -467,15 +473,25 @@ local function order_figures(paid, refunded, lines, refunded_lines)
   return figures
 end
 
--- Whether live orders `tokens` make their buyer a buyer of `scope` (1|0), and a recalled one: one
--- of those orders settled after `sms_at` (epoch ms; nil when the buyer got no SMS).
-local function buyer_standing(tokens, scope, sms_at)
-  local buyer, recalled = 0, 0
-  for _, token in ipairs(tokens) do
+-- Live order tokens as {ms, scope tokens...}.
+local function parse_tokens(list)
+  local orders = {}
+  for _, token in ipairs(list and split(list, ' ') or {}) do
     local t = cut(token, '/')
-    if scope == 'c' or scope == 's:' .. t[2] or scope == 'g:' .. t[3] or scope == 'r:' .. t[4] then
+    orders[#orders + 1] = {token = token, ms = tonumber(t[1]), scopes = metric_scopes(t[2], t[3], t[4])}
+  end
+  return orders
+end
+
+-- Whether live orders `orders` (parse_tokens) make their buyer a buyer of `scope` (1|0), and a
+-- recalled one: one of those orders settled after `sms_at` (epoch ms; nil: the buyer got no SMS).
+local function buyer_standing(orders, scope, sms_at)
+  local buyer, recalled = 0, 0
+  for _, o in ipairs(orders) do
+    local s = o.scopes
+    if scope == s[1] or scope == s[2] or scope == s[3] or scope == s[4] then
       buyer = 1
-      if sms_at and tonumber(t[1]) > sms_at then
+      if sms_at and o.ms > sms_at then
         recalled = 1
       end
     end
@@ -496,9 +512,9 @@ local function counters_text(c)
   return table.concat({int(c[1]), int(c[2]), int(c[3]), int(c[4]), int(c[5])}, ' ')
 end
 
--- Writes: the buyer and recalled counters of `scopes` move as the buyer's live orders go from
--- `was` to `now` and their first SMS from `sms_was` to `sms_now`; `counters` (scope -> counters)
--- holds what was read, and is updated in place.
+-- The buyer and recalled counters of `scopes` move as the buyer's live orders go from `was` to
+-- `now` and their first SMS from `sms_was` to `sms_now`; `counters` (scope -> counters) holds
+-- what was read, and is updated in place.
 local function restand(counters, scopes, was, now, sms_was, sms_now)
   for _, scope in ipairs(scopes) do
     local b0, r0 = buyer_standing(was, scope, sms_was)
@@ -508,20 +524,11 @@ local function restand(counters, scopes, was, now, sms_was, sms_now)
   end
 end
 
--- Cluster: the sets an order's metrics may write, touched before the first write (see
--- touch_placement).
-local function touch_metrics(steward, group, region)
-  local keys = {}
-  for i, scope in ipairs(metric_scopes(steward, group, region)) do
-    keys[i] = key('sold:' .. scope)
-  end
-  redis.call('EXISTS', unpack(keys))
-end
-
 -- Writes: an order's figures go from `before` to `after` (order_figures) in its scopes' counters,
--- SKU quantities and sold sets, and in its buyer's live orders and standing. `order` holds ms,
--- steward, group, region and buyer ('' for none); `k` the hashes metrics, buyers, sms.
-local function move_order_metrics(k, order, before, after)
+-- SKU quantities and sold sets, and in its buyer's live orders and standing: one HMGET and one
+-- HSET of `metrics_key` (and one HGET of `sms_key` when the buyer's live orders change). `order`
+-- holds ms, steward, group, region and buyer ('' for none).
+local function move_order_metrics(metrics_key, sms_key, order, before, after)
   local scopes = metric_scopes(order.steward, order.group, order.region)
   local skus, seen = {}, {}
   for _, figures in ipairs({before, after}) do
@@ -532,16 +539,17 @@ local function move_order_metrics(k, order, before, after)
       end
     end
   end
-  local fields = {}
-  for _, scope in ipairs(scopes) do
-    fields[#fields + 1] = scope
-  end
+  local fields = {scopes[1], scopes[2], scopes[3], scopes[4]}
   for _, scope in ipairs(scopes) do
     for _, sku in ipairs(skus) do
       fields[#fields + 1] = 'q|' .. scope .. '|' .. sku
     end
   end
-  local values = redis.call('HMGET', k.metrics, unpack(fields))
+  local restanding = order.buyer ~= '' and before.live ~= after.live
+  if restanding then
+    fields[#fields + 1] = 'b|' .. order.buyer
+  end
+  local values = redis.call('HMGET', metrics_key, unpack(fields))
   local counters = {}
   for i, scope in ipairs(scopes) do
     local c = counters_of(values[i])
@@ -550,30 +558,32 @@ local function move_order_metrics(k, order, before, after)
     c[3] = c[3] + after.live - before.live
     counters[scope] = c
   end
-  if order.buyer ~= '' and before.live ~= after.live then
-    local list = redis.call('HGET', k.buyers, order.buyer)
-    local was = list and split(list, ' ') or {}
+  local writes, gone = {}, {}
+  if restanding then
+    local list = values[#fields]
+    local was = parse_tokens(list)
     local token = int(order.ms) .. '/' .. order.steward .. '/' .. order.group .. '/' .. order.region
-    local now = {}
-    for _, t in ipairs(was) do
-      if t == token and after.live == 0 then
+    local now, kept = {}, {}
+    for _, o in ipairs(was) do
+      if o.token == token and after.live == 0 then
         token = nil -- one order out; another order of the same instant and place stays
       else
-        now[#now + 1] = t
+        now[#now + 1] = o
+        kept[#kept + 1] = o.token
       end
     end
     if after.live == 1 then
-      now[#now + 1] = token
+      now[#now + 1] = {token = token, ms = order.ms, scopes = scopes}
+      kept[#kept + 1] = token
     end
-    local sms_at = tonumber(redis.call('HGET', k.sms, order.buyer))
+    local sms_at = tonumber(redis.call('HGET', sms_key, order.buyer))
     restand(counters, scopes, was, now, sms_at, sms_at)
-    if #now > 0 then
-      redis.call('HSET', k.buyers, order.buyer, table.concat(now, ' '))
+    if #kept > 0 then
+      writes[1], writes[2] = fields[#fields], table.concat(kept, ' ')
     else
-      redis.call('HDEL', k.buyers, order.buyer)
+      gone[1] = fields[#fields]
     end
   end
-  local writes, gone = {}, {}
   for _, scope in ipairs(scopes) do
     writes[#writes + 1] = scope
     writes[#writes + 1] = counters_text(counters[scope])
@@ -598,9 +608,9 @@ local function move_order_metrics(k, order, before, after)
       end
     end
   end
-  redis.call('HSET', k.metrics, unpack(writes))
+  redis.call('HSET', metrics_key, unpack(writes))
   if #gone > 0 then
-    redis.call('HDEL', k.metrics, unpack(gone))
+    redis.call('HDEL', metrics_key, unpack(gone))
   end
 end
 

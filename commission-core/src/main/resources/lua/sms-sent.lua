@@ -3,7 +3,7 @@
 -- scope while they have an order there, not refunded in full, settled after it. A batch is
 -- idempotent on its id: the record "<fingerprint> <slices done> <slices>" lets a batch cut into
 -- slices be sent again from where it stopped; another payload under the same id is a conflict.
--- KEYS[1] campaign  KEYS[2] sms-batches  KEYS[3] sms  KEYS[4] buyers  KEYS[5] metrics
+-- KEYS[1] campaign  KEYS[2] sms-batches  KEYS[3] sms  KEYS[4] metrics
 -- ARGV[1] batch id  ARGV[2] fingerprint  ARGV[3] slice (0-based)  ARGV[4] slices
 -- ARGV[5] sent at, epoch ms  ARGV[6..] recipient ids of this slice (unique across the batch)
 -- Reply: {'APPLIED', new recipients} or {'DUPLICATE', slices done}
@@ -48,44 +48,46 @@ if #earlier > 0 then
   end
   redis.call('HSET', KEYS[3], unpack(writes))
   -- Recipients who have live orders may now be recalled in their orders' scopes.
-  local lists = redis.call('HMGET', KEYS[4], unpack(earlier))
+  local fields = {}
+  for i, recipient in ipairs(earlier) do
+    fields[i] = 'b|' .. recipient
+  end
+  local lists = redis.call('HMGET', KEYS[4], unpack(fields))
   local scopes, seen, changes = {}, {}, {}
   for i, list in ipairs(lists) do
     if list then
-      local tokens = split(list, ' ')
-      local mine = {}
-      for _, token in ipairs(tokens) do
-        local t = cut(token, '/')
-        for _, scope in ipairs(metric_scopes(t[2], t[3], t[4])) do
+      local orders = parse_tokens(list)
+      local theirs = {}
+      for _, o in ipairs(orders) do
+        for _, scope in ipairs(o.scopes) do
           if not seen[scope] then
             seen[scope] = true
             scopes[#scopes + 1] = scope
           end
-          mine[scope] = true
+          if not theirs[scope] then
+            theirs[scope] = true
+            theirs[#theirs + 1] = scope
+          end
         end
       end
-      changes[#changes + 1] = {tokens, was[i], mine}
+      changes[#changes + 1] = {orders, was[i], theirs}
     end
   end
   if #scopes > 0 then
-    local values = redis.call('HMGET', KEYS[5], unpack(scopes))
+    local values = redis.call('HMGET', KEYS[4], unpack(scopes))
     local counters = {}
     for i, scope in ipairs(scopes) do
       counters[scope] = counters_of(values[i])
     end
     for _, change in ipairs(changes) do
-      local theirs = {}
-      for scope in pairs(change[3]) do
-        theirs[#theirs + 1] = scope
-      end
-      restand(counters, theirs, change[1], change[1], change[2], sent_at)
+      restand(counters, change[3], change[1], change[1], change[2], sent_at)
     end
     local out = {}
     for _, scope in ipairs(scopes) do
       out[#out + 1] = scope
       out[#out + 1] = counters_text(counters[scope])
     end
-    redis.call('HSET', KEYS[5], unpack(out))
+    redis.call('HSET', KEYS[4], unpack(out))
   end
 end
 redis.call('HSET', KEYS[2], batch_id, table.concat({fp, int(slice + 1), slices}, ' '))

@@ -121,16 +121,13 @@ public final class CampaignKeys {
     /**
      * Hash of the campaign metrics (docs/design.md, "Campaign metrics"): per scope token
      * ({@code c}, {@code s:<steward>}, {@code g:<group>}, {@code r:<region>}) its counters
-     * "paid items orders buyers recalled", and per scope and SKU ({@code q|<scope>|<sku>}) the
-     * net quantity sold.
+     * "paid items orders buyers recalled", per scope and SKU ({@code q|<scope>|<sku>}) the net
+     * quantity sold, and per buyer ({@code b|<buyer>}) their orders not refunded in full,
+     * "ms/steward/group/region ...". One hash, so a settlement reads and writes its metrics in one
+     * HMGET and one HSET.
      */
     public String metrics() {
         return prefix + "metrics";
-    }
-
-    /** Hash: buyer id to the buyer's orders not refunded in full, "ms/steward/group/region ...". */
-    public String buyers() {
-        return prefix + "buyers";
     }
 
     /** Hash: SMS recipient id to the time of their first SMS, Unix epoch ms. */

@@ -158,32 +158,30 @@ final class MetricsReplay {
         });
     }
 
-    /** Every field the metrics hash must hold: scope counters and SKU quantities, as text. */
+    /** Every field the metrics hash must hold: scope counters, SKU quantities and buyers' live orders, as text. */
     Map<String, String> metricsFields() {
         Map<String, String> fields = new TreeMap<>();
-        counters.forEach((scope, c) -> fields.put(scope, c[0] + " " + c[1] + " " + c[2] + " " + c[3] + " " + c[4]));
+        counters.keySet().forEach(scope -> fields.put(scope, expectedMetric(scope)));
         quantities.forEach((field, qty) -> fields.put(field, Long.toString(qty)));
+        buyers.keySet().forEach(buyer -> fields.put("b|" + buyer, expectedMetric("b|" + buyer)));
         return fields;
     }
 
-    /** What field {@code field} of the metrics hash must hold; null when it must be absent (or all zeros). */
+    /**
+     * What field {@code field} of the metrics hash must hold; null when it must be absent (or all
+     * zeros). A buyer's live orders come sorted.
+     */
     String expectedMetric(String field) {
         if (field.startsWith("q|")) {
             Long qty = quantities.get(field);
             return qty == null ? null : Long.toString(qty);
         }
+        if (field.startsWith("b|")) {
+            List<String> tokens = buyers.get(field.substring(2));
+            return tokens == null ? null : String.join(" ", tokens.stream().sorted().toList());
+        }
         long[] c = counters.get(field);
         return c == null ? null : c[0] + " " + c[1] + " " + c[2] + " " + c[3] + " " + c[4];
-    }
-
-    /** The buyer's live orders, sorted; null when none. */
-    List<String> expectedBuyer(String buyer) {
-        List<String> tokens = buyers.get(buyer);
-        return tokens == null ? null : tokens.stream().sorted().toList();
-    }
-
-    Set<String> buyerIds() {
-        return buyers.keySet();
     }
 
     Set<String> scopes() {

@@ -76,8 +76,7 @@ public final class MetricsBook {
         List<String> recipients = List.copyOf(new TreeSet<>(request.recipientIds()));
         String digest = Fingerprint.of(request.sentAtMs() + "|" + String.join(",", recipients));
         int slices = Math.max(1, (recipients.size() + SMS_SLICE - 1) / SMS_SLICE);
-        List<Object> scriptKeys = List.of(keys.campaign(), keys.smsBatches(), keys.smsRecipients(), keys.buyers(),
-                keys.metrics());
+        List<Object> scriptKeys = List.of(keys.campaign(), keys.smsBatches(), keys.smsRecipients(), keys.metrics());
         return sendSlice(scriptKeys, request, recipients, digest, 0, slices, 0, false);
     }
 

@@ -23,7 +23,7 @@ public final class ReverseStrategy implements OperationStrategy<ReverseCommissio
         CampaignKeys keys = new CampaignKeys(request.campaignId());
         return List.of(keys.campaign(), keys.orderBucket(request.orderNo()), keys.totals(), keys.ledger(),
                 keys.rankStewards(), keys.rankGroups(), keys.rankRegions(), keys.orderRefunds(request.orderNo()),
-                keys.metrics(), keys.buyers(), keys.smsRecipients());
+                keys.metrics(), keys.smsRecipients());
     }
 
     @Override

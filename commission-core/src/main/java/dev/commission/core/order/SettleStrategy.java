@@ -23,7 +23,7 @@ public final class SettleStrategy implements OperationStrategy<SettleCommission,
         return List.of(keys.campaign(), keys.steward(request.stewardId()), keys.orderBucket(request.orderNo()),
                 keys.totals(), keys.ledger(), keys.names(), keys.placements(), keys.transfers(),
                 keys.rankStewards(), keys.rankGroups(), keys.rankRegions(), keys.orderRefunds(request.orderNo()),
-                keys.metrics(), keys.buyers(), keys.smsRecipients());
+                keys.metrics(), keys.smsRecipients());
     }
 
     @Override

@@ -50,7 +50,7 @@ class MetricsReconcileTest {
         corrupt("c", keys -> {
             RedisExtension.redisson().getMap(keys.metrics(), StringCodec.INSTANCE).put("q|c|zz", "7");
             RedisExtension.redisson().getSet(keys.sold("g:g1"), StringCodec.INSTANCE).remove("a");
-            RedisExtension.redisson().getMap(keys.buyers(), StringCodec.INSTANCE).remove("v1");
+            RedisExtension.redisson().getMap(keys.metrics(), StringCodec.INSTANCE).remove("b|v1");
         });
 
         List<String> found = metricsCheck("c").discrepancies();
@@ -58,7 +58,7 @@ class MetricsReconcileTest {
         assertEquals(3, found.size(), found.toString());
         assertTrue(found.stream().anyMatch(l -> l.startsWith("metrics q|c|zz says \"7\", ledger says nothing")), found.toString());
         assertTrue(found.stream().anyMatch(l -> l.equals("sold:g:g1 lacks a, which the ledger says has a net sale")), found.toString());
-        assertTrue(found.stream().anyMatch(l -> l.startsWith("buyer v1 has live orders null")), found.toString());
+        assertTrue(found.stream().anyMatch(l -> l.startsWith("metrics b|v1 says nothing, ledger says")), found.toString());
     }
 
     /** The worked example, then refunds of every kind, a refund before its settlement, a late SMS. */

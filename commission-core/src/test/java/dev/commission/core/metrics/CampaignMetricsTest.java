@@ -130,8 +130,8 @@ class CampaignMetricsTest {
         assertFigure(4_000, metrics("c", MetricsScope.CAMPAIGN).conversion());
         assertFigure(0, metrics("c", MetricsScope.CAMPAIGN).smsRecall());
         assertMetrics("c", MetricsScope.steward("s1"), 1_500, 2, 1, 1, 0, 3, 1, 4, 3);
-        assertFalse(RedisExtension.redisson().getMap("cms:{c:c}:buyers",
-                org.redisson.client.codec.StringCodec.INSTANCE).containsKey("v2"), "v2 has no live order left");
+        assertFalse(RedisExtension.redisson().getMap(new CampaignKeys("c").metrics(),
+                org.redisson.client.codec.StringCodec.INSTANCE).containsKey("b|v2"), "v2 has no live order left");
     }
 
     /**
