@@ -87,14 +87,8 @@ local function read()
         add(v[2])
       end
     end
-  elseif what == 'hscan' then
-    local page = redis.call('HSCAN', key(ARGV[2]), ARGV[3], 'COUNT', ARGV[4])
-    add(page[1])
-    for _, v in ipairs(page[2]) do
-      add(v)
-    end
-  elseif what == 'sscan' then
-    local page = redis.call('SSCAN', key(ARGV[2]), ARGV[3], 'COUNT', ARGV[4])
+  elseif what == 'hscan' or what == 'sscan' then
+    local page = redis.call(string.upper(what), key(ARGV[2]), ARGV[3], 'COUNT', ARGV[4])
     add(page[1])
     for _, v in ipairs(page[2]) do
       add(v)

@@ -20,15 +20,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
 import org.redisson.api.RScript;
 import org.redisson.client.codec.StringCodec;
 
 /**
- * What the campaign metrics cost Redis. Part 1: Redis CPU per settle (INFO commandstats,
- * {@code cmdstat_evalsha usec_per_call}) of the settle script before the metrics (the script and
- * shared.lua of an earlier commit, from {@code --before DIR}) and after, with and without a buyer,
- * in alternating rounds on the same redis-server, the same keys and arguments. Part 2: Redis
+ * What the campaign metrics cost Redis. Part 1: Redis time per settle call of the settle script
+ * before the metrics (the script and shared.lua of an earlier commit, from {@code --before DIR})
+ * and after, with and without a buyer: one campaign each, the three interleaved call by call on
+ * the same redis-server (so a busy machine slows them alike), each call's duration read from
+ * SLOWLOG at threshold 0 (the time Redis spent in the call). Part 2: Redis
  * memory (used_memory growth) per visitor, SMS recipient, SKU on sale and buyer, and the time of
  * the longest metrics script calls (a 1,000-visit batch, a 1,000-recipient SMS slice, a
  * 5,000-SKU catalogue slice) from SLOWLOG.
@@ -36,14 +36,13 @@ import org.redisson.client.codec.StringCodec;
  * <pre>git show main:commission-core/src/main/resources/lua/settle.lua &gt; /tmp/before/settle.lua
  * git show main:commission-core/src/main/resources/lua/shared.lua &gt; /tmp/before/shared.lua
  * mvn -B -q -Pbench -pl commission-server -am verify -DskipTests \
- *   -Dbench.main=dev.commission.server.bench.MetricsBenchmark -Dbench.args="--before /tmp/before --orders 20000 --rounds 3"</pre>
+ *   -Dbench.main=dev.commission.server.bench.MetricsBenchmark -Dbench.args="--before /tmp/before --orders 20000"</pre>
  */
 public final class MetricsBenchmark {
     private static final int STEWARDS = 500;
 
     public static void main(String[] args) throws Exception {
         int orders = intArg(args, "--orders", 20_000);
-        int rounds = intArg(args, "--rounds", 3);
         Path before = Path.of(stringArg(args, "--before", "/tmp/before"));
         CommissionEngine engine = new CommissionEngine(RedisExtension.redisson());
         RScript script = RedisExtension.redisson().getScript(StringCodec.INSTANCE);
@@ -51,52 +50,56 @@ public final class MetricsBenchmark {
         String beforeSha = script.scriptLoad("#!lua\n" + Files.readString(before.resolve("shared.lua")) + "\n"
                 + Files.readString(before.resolve("settle.lua")));
         try (RedisAdminConnection admin = new RedisAdminConnection("127.0.0.1", RedisExtension.port())) {
-            System.out.printf("settle: %,d orders a variant, %d stewards, 1 line each, 16 in flight, EVALSHA by Redisson%n",
-                    orders, STEWARDS);
-            System.out.println("round  variant          calls     usec_per_call");
-            Map<String, List<Double>> all = new java.util.TreeMap<>();
-            for (int round = 1; round <= rounds; round++) {
-                for (String variant : List.of("before", "after-buyer", "after-no-buyer")) {
-                    double usec = settleCost(engine, admin, variant.equals("before") ? beforeSha : afterSha, orders,
-                            variant.equals("after-buyer"));
-                    all.computeIfAbsent(variant, v -> new ArrayList<>()).add(usec);
-                    System.out.printf("%5d  %-15s %,7d  %8.2f%n", round, variant, orders, usec);
+            System.out.printf("settle: %,d orders a variant, %d stewards, 1 line each, one call at a time, the variants"
+                    + " interleaved call by call; each call's duration from SLOWLOG (threshold 0)%n", orders, STEWARDS);
+            admin.call("FLUSHALL");
+            List<String> variants = List.of("before", "after-buyer", "after-no-buyer");
+            for (String variant : variants) {
+                setup(engine, variant);
+            }
+            admin.call("CONFIG", "SET", "slowlog-log-slower-than", "0");
+            admin.call("CONFIG", "SET", "slowlog-max-len", "10000");
+            admin.call("SLOWLOG", "RESET");
+            Map<String, List<Long>> micros = new java.util.TreeMap<>();
+            Map<String, String> variantOfSha = Map.of(beforeSha, "before", afterSha, "after");
+            SettleStrategy strategy = new SettleStrategy();
+            for (int i = 0; i < orders; i++) {
+                for (String variant : variants) {
+                    SettleCommission request = new SettleCommission(variant, "o-" + i, "s" + i % STEWARDS,
+                            List.of(new OrderLine("sku-" + i % 1000, 1, 12_345)), "", "", "",
+                            variant.equals("after-buyer") ? "b-" + i % (orders / 2) : "");
+                    script.evalSha(new CampaignKeys(variant).campaign(), RScript.Mode.READ_WRITE,
+                            variant.equals("before") ? beforeSha : afterSha, RScript.ReturnType.LIST,
+                            strategy.keys(request), strategy.args(request).toArray());
+                }
+                if (i % 3_000 == 2_999 || i == orders - 1) {
+                    for (Object entry : (List<?>) admin.call("SLOWLOG", "GET", "-1")) {
+                        List<?> e = (List<?>) entry;
+                        List<?> command = (List<?>) e.get(3);
+                        if (command.size() > 3 && "EVALSHA".equalsIgnoreCase(String.valueOf(command.get(0)))
+                                && variantOfSha.containsKey(String.valueOf(command.get(1)))) {
+                            String variant = variantOfSha.get(String.valueOf(command.get(1)));
+                            if (variant.equals("after")) {
+                                variant = String.valueOf(command.get(3)).equals(new CampaignKeys("after-buyer").campaign())
+                                        ? "after-buyer" : "after-no-buyer";
+                            }
+                            micros.computeIfAbsent(variant, v -> new ArrayList<>()).add((Long) e.get(2));
+                        }
+                    }
+                    admin.call("SLOWLOG", "RESET");
                 }
             }
-            double base = median(all.get("before"));
-            all.forEach((variant, values) -> System.out.printf("median %-15s %8.2f usec  (%+.1f%% vs before)%n", variant,
-                    median(values), 100 * (median(values) - base) / base));
+            double base = percentile(micros.get("before"), 50);
+            for (String variant : variants) {
+                List<Long> values = micros.get(variant);
+                double p50 = percentile(values, 50);
+                System.out.printf("%-15s calls %,7d  p25 %4.0f us  p50 %4.0f us  p75 %4.0f us  mean %6.1f us  p50 %+.1f%% vs before%n",
+                        variant, values.size(), percentile(values, 25), p50, percentile(values, 75),
+                        values.stream().mapToLong(Long::longValue).average().orElse(0), 100 * (p50 - base) / base);
+            }
             memory(engine, admin);
         }
         System.exit(0);
-    }
-
-    /** Redis CPU per settle call of script {@code sha}, microseconds. */
-    private static double settleCost(CommissionEngine engine, RedisAdminConnection admin, String sha, int orders,
-                                     boolean withBuyer) throws Exception {
-        admin.call("FLUSHALL");
-        setup(engine, "bench");
-        SettleStrategy strategy = new SettleStrategy();
-        RScript script = RedisExtension.redisson().getScript(StringCodec.INSTANCE);
-        admin.call("CONFIG", "RESETSTAT");
-        Semaphore inFlight = new Semaphore(16);
-        List<CompletableFuture<?>> calls = new ArrayList<>();
-        for (int i = 0; i < orders; i++) {
-            SettleCommission request = new SettleCommission("bench", "o-" + i, "s" + i % STEWARDS,
-                    List.of(new OrderLine("sku-" + i % 1000, 1, 12_345)), "", "", "", withBuyer ? "b-" + i % (orders / 2) : "");
-            inFlight.acquire();
-            calls.add(script.evalShaAsync(new CampaignKeys("bench").campaign(), RScript.Mode.READ_WRITE, sha,
-                    RScript.ReturnType.LIST, strategy.keys(request), strategy.args(request).toArray())
-                    .toCompletableFuture().whenComplete((r, e) -> inFlight.release()));
-        }
-        CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).join();
-        String stats = admin.info("commandstats").get("cmdstat_evalsha");
-        for (String part : stats.split(",")) {
-            if (part.startsWith("usec_per_call=")) {
-                return Double.parseDouble(part.substring("usec_per_call=".length()));
-            }
-        }
-        throw new IllegalStateException("no usec_per_call in " + stats);
     }
 
     private static void memory(CommissionEngine engine, RedisAdminConnection admin) {
@@ -159,17 +162,19 @@ public final class MetricsBenchmark {
     private static void setup(CommissionEngine engine, String campaign) {
         engine.createCampaign(new CreateCampaign(campaign, campaign, CommissionRule.rate(500, 0), TransferPolicy.FOLLOW))
                 .toCompletableFuture().join();
-        List<CompletableFuture<?>> done = new ArrayList<>();
-        for (int s = 0; s < STEWARDS; s++) {
-            done.add(engine.registerSteward(new RegisterSteward(campaign, "s" + s, "Steward " + s, "r" + s % 5, "g" + s % 50))
-                    .toCompletableFuture());
+        for (int from = 0; from < STEWARDS; from += 50) {
+            List<CompletableFuture<?>> done = new ArrayList<>();
+            for (int s = from; s < from + 50; s++) {
+                done.add(engine.registerSteward(new RegisterSteward(campaign, "s" + s, "Steward " + s, "r" + s % 5,
+                        "g" + s % 50)).toCompletableFuture());
+            }
+            CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).join();
         }
-        CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).join();
     }
 
-    private static double median(List<Double> values) {
-        List<Double> sorted = values.stream().sorted().toList();
-        return sorted.get(sorted.size() / 2);
+    private static double percentile(List<Long> values, int p) {
+        List<Long> sorted = values.stream().sorted().toList();
+        return sorted.get(Math.min(sorted.size() - 1, sorted.size() * p / 100));
     }
 
     private static int intArg(String[] args, String name, int fallback) {
