@@ -30,8 +30,8 @@ import org.redisson.client.codec.StringCodec;
  * the same redis-server (so a busy machine slows them alike), each call's duration read from
  * SLOWLOG at threshold 0 (the time Redis spent in the call). Part 2: Redis
  * memory (used_memory growth) per visitor, SMS recipient, SKU on sale and buyer, and the time of
- * the longest metrics script calls (a 1,000-visit batch, a 1,000-recipient SMS slice, a
- * 5,000-SKU catalogue slice) from SLOWLOG.
+ * the longest metrics script calls (a 1,000-visit batch, an SMS slice, a catalogue slice or swap)
+ * from SLOWLOG.
  *
  * <pre>git show main:commission-core/src/main/resources/lua/settle.lua &gt; /tmp/before/settle.lua
  * git show main:commission-core/src/main/resources/lua/shared.lua &gt; /tmp/before/shared.lua
@@ -145,7 +145,7 @@ public final class MetricsBenchmark {
                 catalogue / (double) SetCatalogue.MAX_SKUS);
         System.out.printf("10M visitors + 1M SMS recipients: %.2f GB%n",
                 (10_000_000L * visitors / (double) n + 1_000_000L * recipients / (double) n) / 1e9);
-        System.out.printf("longest call: visits batch of 1,000 %d us, SMS slice of 1,000 %d us, catalogue slice/swap %d us,"
+        System.out.printf("longest call: visits batch of 1,000 %d us, SMS slice %d us, catalogue slice/swap %d us,"
                 + " metrics read (100,000 SKUs on sale) %d us%n", slowVisits, slowSms, slowCatalogue, readMicros);
     }
 
