@@ -7,18 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.commission.api.v1.CampaignMetrics;
-import dev.commission.api.v1.CommissionRule;
-import dev.commission.api.v1.CreateCampaignRequest;
 import dev.commission.api.v1.Figure;
 import dev.commission.api.v1.GetCampaignMetricsRequest;
 import dev.commission.api.v1.MetricsServiceGrpc.MetricsServiceBlockingStub;
 import dev.commission.api.v1.OrderLine;
 import dev.commission.api.v1.RecordSmsSentRequest;
 import dev.commission.api.v1.RecordVisitsRequest;
-import dev.commission.api.v1.RegisterStewardRequest;
 import dev.commission.api.v1.SetCatalogueRequest;
 import dev.commission.api.v1.SettleCommissionRequest;
-import dev.commission.api.v1.TransferPolicy;
 import dev.commission.api.v1.Visit;
 import dev.commission.core.EngineFixture;
 import dev.commission.core.testing.RedisExtension;
@@ -40,12 +36,8 @@ class MetricsGrpcServiceTest {
 
     @BeforeEach
     void start() {
-        server = InProcessServer.start(EngineFixture.engine(), RedisExtension.redisson());
+        server = InProcessServer.start(EngineFixture.engine(), RedisExtension.redisson()).withCampaignC1();
         metrics = server.metrics();
-        server.commission().createCampaign(CreateCampaignRequest.newBuilder().setCampaignId("c1").setName("C1")
-                .setRule(CommissionRule.newBuilder().setRateBps(1000)).setTransferPolicy(TransferPolicy.FOLLOW).build());
-        server.commission().registerSteward(RegisterStewardRequest.newBuilder().setCampaignId("c1").setStewardId("s1")
-                .setName("Ann").setRegionId("r1").setGroupId("g1").build());
     }
 
     @AfterEach

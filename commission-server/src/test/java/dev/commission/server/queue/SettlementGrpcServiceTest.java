@@ -5,8 +5,6 @@ import static dev.commission.server.testing.Refusals.violatedFields;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.commission.api.v1.CommissionRule;
-import dev.commission.api.v1.CreateCampaignRequest;
 import dev.commission.api.v1.DeadLetter;
 import dev.commission.api.v1.DeadLetterStatus;
 import dev.commission.api.v1.DiscardDeadLetterRequest;
@@ -25,7 +23,6 @@ import dev.commission.api.v1.SettlementState;
 import dev.commission.api.v1.SubmitSettlementResult;
 import dev.commission.api.v1.SubmitSettlementsRequest;
 import dev.commission.api.v1.SubmitSettlementsResponse;
-import dev.commission.api.v1.TransferPolicy;
 import dev.commission.core.EngineFixture;
 import dev.commission.core.queue.QueueKeys;
 import dev.commission.core.queue.SettlementWorkers;
@@ -50,12 +47,8 @@ class SettlementGrpcServiceTest {
 
     @BeforeEach
     void start() {
-        server = InProcessServer.start(EngineFixture.engine(), RedisExtension.redisson());
+        server = InProcessServer.start(EngineFixture.engine(), RedisExtension.redisson()).withCampaignC1();
         settlement = server.settlement();
-        server.commission().createCampaign(CreateCampaignRequest.newBuilder().setCampaignId("c1").setName("C1")
-                .setRule(CommissionRule.newBuilder().setRateBps(1000)).setTransferPolicy(TransferPolicy.FOLLOW).build());
-        server.commission().registerSteward(RegisterStewardRequest.newBuilder().setCampaignId("c1").setStewardId("s1")
-                .setName("Ann").setRegionId("r1").setGroupId("g1").build());
     }
 
     @AfterEach
