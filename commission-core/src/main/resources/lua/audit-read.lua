@@ -19,6 +19,8 @@
 --                                          after each pair the member's steward hash: exists,
 --                                          region, group
 --   'hscan', key, cursor, count         -> next cursor, then field, value pairs
+--   'sscan', key, cursor, count         -> next cursor, then members
+--   'sismember', key, member...         -> 1 or 0 for each member
 --   'zscores', key, member...           -> the score of each member ('' = absent)
 --   'hvalues', key, field...            -> the value of each field ('' = absent)
 --   'ledger', start, count              -> up to count journal entries from start ('-', or
@@ -96,11 +98,15 @@ local function read()
         add(v[2])
       end
     end
-  elseif what == 'hscan' then
-    local page = redis.call('HSCAN', key(ARGV[2]), ARGV[3], 'COUNT', ARGV[4])
+  elseif what == 'hscan' or what == 'sscan' then
+    local page = redis.call(string.upper(what), key(ARGV[2]), ARGV[3], 'COUNT', ARGV[4])
     add(page[1])
     for _, v in ipairs(page[2]) do
       add(v)
+    end
+  elseif what == 'sismember' then
+    for i = 3, #ARGV do
+      add(tostring(redis.call('SISMEMBER', key(ARGV[2]), ARGV[i])))
     end
   elseif what == 'zscores' then
     for i = 3, #ARGV do

@@ -33,5 +33,5 @@ for _, entry in ipairs(claimed) do
     queue_entry(reply, entry[1], deliveries[entry[1]], entry[2])
   end
 end
-redis.call('HINCRBY', KEYS[2], 'retried', (#reply - 2) / 9)
+redis.call('HINCRBY', KEYS[2], 'retried', (#reply - 2) / 10)
 return reply

@@ -1,7 +1,8 @@
 -- queue-submit: store settlements in one partition's stream, once per (campaign, order).
 -- KEYS[1] stream  KEYS[2 .. 1+N] settlement:<campaign>:<order> of each settlement, in order
--- ARGV, 8 per settlement: campaign id, order no, fingerprint of the payload, steward id,
--- region, group, steward name, lines ('sku,quantity,paid_fen' joined by ';')
+-- ARGV, 9 per settlement: campaign id, order no, fingerprint of the payload, steward id,
+-- region, group, steward name, lines ('sku,quantity,paid_fen' joined by ';'), buyer id ('' = none;
+-- the entry then has no field b)
 -- The settlement record makes a resubmission harmless: the same payload answers where the order
 -- stands and stores nothing; another payload is a conflict, known at once. Each settlement has
 -- its own outcome: replies OK, then per settlement its word (APPLIED, DUPLICATE or
@@ -9,7 +10,7 @@
 local n = #KEYS - 1
 local outcome, state, seen = {}, {}, {}
 for i = 1, n do
-  local key, fp = KEYS[1 + i], ARGV[(i - 1) * 8 + 3]
+  local key, fp = KEYS[1 + i], ARGV[(i - 1) * 9 + 3]
   local was = seen[key]
   if not was then
     local record = hash(key)
@@ -31,9 +32,13 @@ local now = now_ms()
 local reply = {'OK'}
 for i = 1, n do
   if outcome[i] == 'APPLIED' then
-    local a = (i - 1) * 8
-    local id = redis.call('XADD', KEYS[1], '*', 'c', ARGV[a + 1], 'o', ARGV[a + 2], 's', ARGV[a + 4],
-      'r', ARGV[a + 5], 'g', ARGV[a + 6], 'n', ARGV[a + 7], 'l', ARGV[a + 8])
+    local a = (i - 1) * 9
+    local entry = {'c', ARGV[a + 1], 'o', ARGV[a + 2], 's', ARGV[a + 4], 'r', ARGV[a + 5], 'g', ARGV[a + 6],
+      'n', ARGV[a + 7], 'l', ARGV[a + 8]}
+    if ARGV[a + 9] ~= '' then
+      entry[#entry + 1], entry[#entry + 2] = 'b', ARGV[a + 9]
+    end
+    local id = redis.call('XADD', KEYS[1], '*', unpack(entry))
     redis.call('HSET', KEYS[1 + i], 'fp', ARGV[a + 3], 'state', 'QUEUED', 'entry', id, 'queued_at', now, 'attempts', 0)
   end
   reply[#reply + 1] = outcome[i]

@@ -6,6 +6,7 @@
 -- A refund by lines must name SKUs the settled order has, in quantities it has not refunded yet.
 -- KEYS[1] campaign  KEYS[2] orders:<bucket>  KEYS[3] totals  KEYS[4] ledger
 -- KEYS[5] rank:stewards  KEYS[6] rank:groups  KEYS[7] rank:regions  KEYS[8] refunds:<orderNo>
+-- KEYS[9] metrics  KEYS[10] sms
 -- ARGV[1] order no  ARGV[2] refund id  ARGV[3] refund fen  ARGV[4] fingerprint
 -- ARGV[5] refunded lines "sku*qty*paid,..." ('' for a refund by amount)
 local order_no, refund_id, amount, fp, lines = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5]
@@ -87,7 +88,7 @@ if refusal then
   return refusal
 end
 touch_placement(steward.region, steward.group)
-touch_placement(region, group)
+touch_placement(region, group, sold_keys(steward_id, order.group, order.region))
 
 -- checks done; writes
 redis.call('HSET', KEYS[8], 'refunded', int(refunded), field, table.concat({fp, int(collected), '0', int(unrecovered)}, ' '))
@@ -102,7 +103,11 @@ if unrecovered > 0 then
 end
 journal({'type', 'reverse', 'steward', steward_id, 'delta', int(delta), 'region', region, 'group', group,
          'order', order_no, 'refund', refund_id, 'amount', int(amount),
-         'unrecovered', unrecovered > 0 and int(unrecovered) or ''})
+         'unrecovered', unrecovered > 0 and int(unrecovered) or '', 'lines', lines})
+-- The order's metrics count where it settled, whatever the policy (docs/design.md, "Campaign metrics").
+move_order_metrics(KEYS[9], KEYS[10], order,
+    order_figures(paid, order.refunded, order.lines, order.refunded_lines),
+    order_figures(paid, refunded, order.lines, refunded_lines))
 redis.call('HINCRBY', key('steward:' .. steward_id), 'sales', int(-amount))
 redis.call('HINCRBY', key('steward:' .. steward_id), 'version', 1)
 redis.call('HINCRBY', KEYS[3], 'sales', int(-amount))

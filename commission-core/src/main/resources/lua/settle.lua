@@ -1,13 +1,13 @@
 -- settle: credit the commission of one shipped order, net of refunds that arrived before it.
 -- KEYS[1] campaign  KEYS[2] steward:<sid>  KEYS[3] orders:<bucket>  KEYS[4] totals  KEYS[5] ledger
 -- KEYS[6] names  KEYS[7] placements  KEYS[8] transfers  KEYS[9] rank:stewards  KEYS[10] rank:groups
--- KEYS[11] rank:regions  KEYS[12] refunds:<orderNo>
+-- KEYS[11] rank:regions  KEYS[12] refunds:<orderNo>  KEYS[13] metrics  KEYS[14] sms
 -- ARGV[1] order no  ARGV[2] steward id  ARGV[3] paid fen  ARGV[4] lines "sku*qty*paid,..." (sorted)
 -- ARGV[5] fingerprint
 -- ARGV[6] region, ARGV[7] group: the steward's placement as the caller knows it ('' = not given)
--- ARGV[8] name for a steward registered on the fly  ARGV[9] number of lines
+-- ARGV[8] name for a steward registered on the fly  ARGV[9] number of lines  ARGV[10] buyer id ('' = none)
 local order_no, steward_id, paid, lines, fp = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5]
-local want_region, want_group, name = ARGV[6], ARGV[7], ARGV[8]
+local want_region, want_group, name, buyer = ARGV[6], ARGV[7], ARGV[8], ARGV[10]
 
 local campaign = hash(KEYS[1])
 local missing = campaign_missing(campaign)
@@ -65,7 +65,7 @@ end
 if not registering then
   touch_placement(steward.region, steward.group)
 end
-touch_placement(region, group)
+touch_placement(region, group, sold_keys(steward_id, group, region))
 -- checks done; writes
 local old_region, old_group = steward.region, steward.group
 if registering then
@@ -76,18 +76,20 @@ elseif moving then
       table.concat({fp, old_region, old_group, region, group, int(moved)}, ' '))
 end
 local entry_id = journal({'type', 'settle', 'steward', steward_id, 'delta', int(full), 'region', region,
-    'group', group, 'order', order_no, 'lines', lines, 'rule', rule_token(kind, rate, cap)})
+    'group', group, 'order', order_no, 'lines', lines, 'rule', rule_token(kind, rate, cap), 'buyer', buyer})
 -- Each refund kept before the settlement gets its own reverse entry, in arrival order, each
 -- taking the commission down to what is due on what is still paid after it (clamped at paid).
 local so_far, due = 0, full
-for _, kept in ipairs(split(order.pending or '', ',')) do
+local kept_refunds = split(order.pending or '', ',')
+for i, kept in ipairs(kept_refunds) do
   local refund_id, fen = string.match(kept, '^(.*):(%d+)$')
   local amount = math.min(tonumber(fen), paid - so_far)
   so_far = so_far + amount
   local after = commission(kind, rate, paid - so_far, cap)
   local excess = tonumber(fen) - amount
   journal({'type', 'reverse', 'steward', steward_id, 'delta', int(after - due), 'region', region, 'group', group,
-           'order', order_no, 'refund', refund_id, 'amount', int(amount), 'excess', excess > 0 and int(excess) or ''})
+           'order', order_no, 'refund', refund_id, 'amount', int(amount), 'excess', excess > 0 and int(excess) or '',
+           'lines', i == #kept_refunds and order.refunded_lines or ''})
   due = after
 end
 if refunded > 0 then
@@ -104,6 +106,9 @@ redis.call('HINCRBY', KEYS[2], 'version', 1)
 redis.call('HINCRBY', KEYS[4], 'sales', int(net_paid))
 redis.call('HINCRBY', KEYS[4], 'orders', 1)
 write_order_settlement(order_no, entry_id, fp, earned, net, full)
+move_order_metrics(KEYS[13], KEYS[14],
+    {ms = tonumber(string.match(entry_id, '^%d+')), steward = steward_id, group = group, region = region, buyer = buyer},
+    NO_FIGURES, order_figures(paid, refunded, lines, order.refunded_lines))
 publish(scopes_of_steward(region, group), scopes_of_group(region),
     scopes_of_steward(old_region, old_group), scopes_of_group(old_region))
 return {'APPLIED', net, earned}

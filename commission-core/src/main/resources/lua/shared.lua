@@ -120,12 +120,14 @@ end
 -- trailing empty tokens dropped; free text (a name, a reason) comes last and may hold spaces.
 -- The time is the stream id's. A settlement's `lines` ("sku*qty*paid,...") give its paid
 -- amount and item count, its `rule` token the rule applied: r<bps> or f<fen>, then c<cap> if any
--- (settlement_terms reads them).
+-- (settlement_terms reads them), its `buyer` who bought. A refund's `lines` are the lines it
+-- refunded (a refund by amount has none; refunds kept before the settlement have theirs all on
+-- the last of their entries).
 local JOURNAL_HEAD = {'type', 'steward', 'delta', 'region', 'group'}
 local JOURNAL_TAIL = {
   register = {'name'},
-  settle = {'order', 'lines', 'rule'},
-  reverse = {'order', 'refund', 'amount', 'unrecovered', 'excess'},
+  settle = {'order', 'lines', 'rule', 'buyer'},
+  reverse = {'order', 'refund', 'amount', 'unrecovered', 'excess', 'lines'},
   adjust = {'adjustment', 'reason'},
   transfer = {'transfer', 'from_region', 'from_group', 'moved'},
   close = {},
@@ -223,7 +225,8 @@ end
 
 -- The order with the names of its facts: state (AWAITING_SETTLEMENT, SETTLED or REFUNDED; nil
 -- when nothing is recorded), steward, paid, items, lines, rule, rate, cap, region, group,
--- settled_commission, fp, earned_after, net_at_settle, and the refunds' figures. A caller that
+-- settled_commission, fp, earned_after, net_at_settle, buyer, ms (settled at, epoch ms), and the
+-- refunds' figures. A caller that
 -- holds the journal already may pass `entries` (entry id -> entry_fields) to spare the lookup.
 local function read_order(order_no, entries)
   local bucket, refunds_key = order_keys(order_no)
@@ -246,6 +249,7 @@ local function read_order(order_no, entries)
       e = found[1] and entry_fields(found[1][2][2]) or {}
     end
     order.steward, order.region, order.group, order.lines = e.steward, e.region, e.group, e.lines or ''
+    order.buyer, order.ms = e.buyer or '', tonumber(string.match(s[1], '^%d+'))
     order.paid, order.items, order.rule, order.rate, order.cap = settlement_terms(e)
     order.settled_commission = num(e.delta)
     order.net_at_settle = s[4] and num(s[4]) or order.settled_commission
@@ -386,10 +390,11 @@ end
 -- Keys a script builds from a placement it has just read are checked by Redis Cluster only when
 -- first touched. During a slot migration such a key may already live on the target node, and the
 -- command fails there. Touching every such key before the first write makes that failure happen
--- while nothing is written yet, so the script stays all-or-nothing.
-local function touch_placement(region, group)
+-- while nothing is written yet, so the script stays all-or-nothing. More keys to touch may follow
+-- (in the same call: one round trip inside Redis, not one per kind of key).
+local function touch_placement(region, group, ...)
   redis.call('EXISTS', key('rank:region:' .. region), key('rank:group:' .. group),
-      key('rank:region-groups:' .. region))
+      key('rank:region-groups:' .. region), ...)
 end
 
 local function campaign_missing(campaign)
@@ -428,6 +433,185 @@ local function replay(record, fp, conflict, what)
     reply[i] = was[i]
   end
   return reply
+end
+
+-- Campaign metrics (docs/design.md, "Campaign metrics"). An order counts in four scopes: the
+-- campaign `c`, its steward `s:<id>`, and the group `g:<id>` and region `r:<id>` it settled in.
+-- The hash `metrics` holds per scope "paid items orders buyers recalled", per scope and SKU
+-- (`q|<scope>|<sku>`) the net quantity, and per buyer (`b|<buyer>`) their live orders (not
+-- refunded in full) as "<settled ms>/<steward>/<group>/<region>" tokens; the set `sold:<scope>`
+-- the SKUs whose net quantity is above 0; the hash `sms` per recipient their first SMS (ms).
+
+local function metric_scopes(steward, group, region)
+  return {'c', 's:' .. steward, 'g:' .. group, 'r:' .. region}
+end
+
+-- The sold sets an order's metrics may write, for touch_placement before the first write.
+local function sold_keys(steward, group, region)
+  return key('sold:c'), key('sold:s:' .. steward), key('sold:g:' .. group), key('sold:r:' .. region)
+end
+
+local NO_FIGURES = {paid = 0, items = 0, live = 0, skus = {}}
+
+-- What an order adds to its scopes: net paid fen, net items, live (1 while something of it is
+-- still paid) and the net quantity per SKU. A refund by amount takes no item back until it
+-- empties the order; an order refunded in full takes nothing.
+local function order_figures(paid, refunded, lines, refunded_lines)
+  local net = paid - math.min(refunded, paid)
+  if net <= 0 then
+    return NO_FIGURES
+  end
+  local figures = {paid = net, items = 0, live = 1, skus = {}}
+  local back = refunded_lines ~= '' and lines_by_sku(refunded_lines) or {}
+  for sku, line in pairs(lines_by_sku(lines)) do
+    local qty = line[1] - (back[sku] and back[sku][1] or 0)
+    if qty > 0 then
+      figures.skus[sku] = qty
+      figures.items = figures.items + qty
+    end
+  end
+  return figures
+end
+
+-- Live order tokens as {ms, scope tokens...}.
+local function parse_tokens(list)
+  local orders = {}
+  for _, token in ipairs(list and split(list, ' ') or {}) do
+    local t = cut(token, '/')
+    orders[#orders + 1] = {token = token, ms = tonumber(t[1]), scopes = metric_scopes(t[2], t[3], t[4])}
+  end
+  return orders
+end
+
+-- Whether live orders `orders` (parse_tokens) make their buyer a buyer of `scope` (1|0), and a
+-- recalled one: one of those orders settled after `sms_at` (epoch ms; nil: the buyer got no SMS).
+local function buyer_standing(orders, scope, sms_at)
+  local buyer, recalled = 0, 0
+  for _, o in ipairs(orders) do
+    local s = o.scopes
+    if scope == s[1] or scope == s[2] or scope == s[3] or scope == s[4] then
+      buyer = 1
+      if sms_at and o.ms > sms_at then
+        recalled = 1
+      end
+    end
+  end
+  return buyer, recalled
+end
+
+-- Counters as stored ("paid items orders buyers recalled"; false: none yet) and back.
+local function counters_of(text)
+  local c = {0, 0, 0, 0, 0}
+  for i, v in ipairs(text and split(text, ' ') or {}) do
+    c[i] = tonumber(v)
+  end
+  return c
+end
+
+local function counters_text(c)
+  return table.concat({int(c[1]), int(c[2]), int(c[3]), int(c[4]), int(c[5])}, ' ')
+end
+
+-- The buyer and recalled counters of `scopes` move as the buyer's live orders go from `was` to
+-- `now` and their first SMS from `sms_was` to `sms_now`; `counters` (scope -> counters) holds
+-- what was read, and is updated in place.
+local function restand(counters, scopes, was, now, sms_was, sms_now)
+  for _, scope in ipairs(scopes) do
+    local b0, r0 = buyer_standing(was, scope, sms_was)
+    local b1, r1 = buyer_standing(now, scope, sms_now)
+    local c = counters[scope]
+    c[4], c[5] = c[4] + b1 - b0, c[5] + r1 - r0
+  end
+end
+
+-- Writes: an order's figures go from `before` to `after` (order_figures) in its scopes' counters,
+-- SKU quantities and sold sets, and in its buyer's live orders and standing: one HMGET and one
+-- HSET of `metrics_key` (and one HGET of `sms_key` when the buyer's live orders change). `order`
+-- holds ms, steward, group, region and buyer ('' for none).
+local function move_order_metrics(metrics_key, sms_key, order, before, after)
+  local scopes = metric_scopes(order.steward, order.group, order.region)
+  local skus, seen = {}, {}
+  for _, figures in ipairs({before, after}) do
+    for sku in pairs(figures.skus) do
+      if not seen[sku] then
+        seen[sku] = true
+        skus[#skus + 1] = sku
+      end
+    end
+  end
+  local fields = {scopes[1], scopes[2], scopes[3], scopes[4]}
+  for _, scope in ipairs(scopes) do
+    for _, sku in ipairs(skus) do
+      fields[#fields + 1] = 'q|' .. scope .. '|' .. sku
+    end
+  end
+  local restanding = order.buyer ~= '' and before.live ~= after.live
+  if restanding then
+    fields[#fields + 1] = 'b|' .. order.buyer
+  end
+  local values = redis.call('HMGET', metrics_key, unpack(fields))
+  local counters = {}
+  for i, scope in ipairs(scopes) do
+    local c = counters_of(values[i])
+    c[1] = c[1] + after.paid - before.paid
+    c[2] = c[2] + after.items - before.items
+    c[3] = c[3] + after.live - before.live
+    counters[scope] = c
+  end
+  local writes, gone = {}, {}
+  if restanding then
+    local list = values[#fields]
+    local was = parse_tokens(list)
+    local token = int(order.ms) .. '/' .. order.steward .. '/' .. order.group .. '/' .. order.region
+    local now, kept = {}, {}
+    for _, o in ipairs(was) do
+      if o.token == token and after.live == 0 then
+        token = nil -- one order out; another order of the same instant and place stays
+      else
+        now[#now + 1] = o
+        kept[#kept + 1] = o.token
+      end
+    end
+    if after.live == 1 then
+      now[#now + 1] = {token = token, ms = order.ms, scopes = scopes}
+      kept[#kept + 1] = token
+    end
+    local sms_at = tonumber(redis.call('HGET', sms_key, order.buyer))
+    restand(counters, scopes, was, now, sms_at, sms_at)
+    if #kept > 0 then
+      writes[1], writes[2] = fields[#fields], table.concat(kept, ' ')
+    else
+      gone[1] = fields[#fields]
+    end
+  end
+  for _, scope in ipairs(scopes) do
+    writes[#writes + 1] = scope
+    writes[#writes + 1] = counters_text(counters[scope])
+  end
+  local at = #scopes
+  for _, scope in ipairs(scopes) do
+    for _, sku in ipairs(skus) do
+      at = at + 1
+      local was = num(values[at])
+      local now = was + (after.skus[sku] or 0) - (before.skus[sku] or 0)
+      if now > 0 then
+        writes[#writes + 1] = fields[at]
+        writes[#writes + 1] = int(now)
+        if was <= 0 then
+          redis.call('SADD', key('sold:' .. scope), sku)
+        end
+      else
+        gone[#gone + 1] = fields[at]
+        if was > 0 then
+          redis.call('SREM', key('sold:' .. scope), sku)
+        end
+      end
+    end
+  end
+  redis.call('HSET', metrics_key, unpack(writes))
+  if #gone > 0 then
+    redis.call('HDEL', metrics_key, unpack(gone))
+  end
 end
 
 -- Read helpers for ranking-page.lua and standing.lua.
@@ -503,9 +687,9 @@ local function open_dead_letter(done, other)
 end
 
 -- The fields of a queued settlement, in the order QueueEntry reads them.
-local QUEUE_FIELDS = {'c', 'o', 's', 'r', 'g', 'n', 'l'}
+local QUEUE_FIELDS = {'c', 'o', 's', 'r', 'g', 'n', 'l', 'b'}
 
--- Appends one delivered entry to a reply: id, deliveries, then the QUEUE_FIELDS (9 elements).
+-- Appends one delivered entry to a reply: id, deliveries, then the QUEUE_FIELDS (10 elements).
 local function queue_entry(reply, id, deliveries, flat)
   local fields = fields_of(flat)
   reply[#reply + 1] = id

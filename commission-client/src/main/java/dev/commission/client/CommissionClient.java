@@ -46,6 +46,7 @@ public final class CommissionClient {
     private final CommissionServiceGrpc.CommissionServiceBlockingStub commission;
     private final RankingServiceGrpc.RankingServiceBlockingStub ranking;
     private final dev.commission.api.v1.SettlementServiceGrpc.SettlementServiceBlockingStub settlement;
+    private final dev.commission.api.v1.MetricsServiceGrpc.MetricsServiceBlockingStub metrics;
     /** The deadline of Reconcile and RebuildRankings, which work through a whole campaign. */
     public static final Duration AUDIT_DEADLINE = Duration.ofHours(6);
 
@@ -59,6 +60,7 @@ public final class CommissionClient {
         this.commission = CommissionServiceGrpc.newBlockingStub(channel);
         this.ranking = RankingServiceGrpc.newBlockingStub(channel);
         this.settlement = dev.commission.api.v1.SettlementServiceGrpc.newBlockingStub(channel);
+        this.metrics = dev.commission.api.v1.MetricsServiceGrpc.newBlockingStub(channel);
         this.deadlineMillis = deadlineMillis;
     }
 
@@ -75,14 +77,24 @@ public final class CommissionClient {
         return settlement.withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS);
     }
 
+    public dev.commission.api.v1.MetricsServiceGrpc.MetricsServiceBlockingStub metrics() {
+        return metrics.withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS);
+    }
+
     /**
      * Hands a settlement to the durable queue and returns once it is stored; safe to retry with the
      * same arguments (a repeat answers where the order stands).
      */
     public dev.commission.api.v1.SubmitSettlementResponse submit(String campaignId, String orderNo, String stewardId,
                                                                  List<OrderLine> lines) {
+        return submit(campaignId, orderNo, stewardId, lines, "");
+    }
+
+    /** A submission whose buyer ({@code ""} for none) the campaign metrics count once it is settled. */
+    public dev.commission.api.v1.SubmitSettlementResponse submit(String campaignId, String orderNo, String stewardId,
+                                                                 List<OrderLine> lines, String buyerId) {
         return settlement().submitSettlement(SettleCommissionRequest.newBuilder().setCampaignId(campaignId)
-                .setOrderNo(orderNo).setStewardId(stewardId).addAllLines(lines).build());
+                .setOrderNo(orderNo).setStewardId(stewardId).addAllLines(lines).setBuyerId(buyerId).build());
     }
 
     /**
@@ -132,8 +144,13 @@ public final class CommissionClient {
 
     /** Settles an order; safe to retry with the same arguments (a replay answers DUPLICATE). */
     public SettleResult settle(String campaignId, String orderNo, String stewardId, List<OrderLine> lines) {
+        return settle(campaignId, orderNo, stewardId, lines, "");
+    }
+
+    /** A settlement whose buyer ({@code ""} for none) the campaign metrics count. */
+    public SettleResult settle(String campaignId, String orderNo, String stewardId, List<OrderLine> lines, String buyerId) {
         return commission().settleCommission(SettleCommissionRequest.newBuilder().setCampaignId(campaignId)
-                .setOrderNo(orderNo).setStewardId(stewardId).addAllLines(lines).build());
+                .setOrderNo(orderNo).setStewardId(stewardId).addAllLines(lines).setBuyerId(buyerId).build());
     }
 
     /** Refunds {@code refundFen} of an order; safe to retry with the same refund id. */

@@ -118,6 +118,53 @@ public final class CampaignKeys {
         return prefix + "rank:regions";
     }
 
+    /**
+     * Hash of the campaign metrics (docs/design.md, "Campaign metrics"): per scope token
+     * ({@code c}, {@code s:<steward>}, {@code g:<group>}, {@code r:<region>}) its counters
+     * "paid items orders buyers recalled", per scope and SKU ({@code q|<scope>|<sku>}) the net
+     * quantity sold, and per buyer ({@code b|<buyer>}) their orders not refunded in full,
+     * "ms/steward/group/region ...". One hash, so a settlement reads and writes its metrics in one
+     * HMGET and one HSET.
+     */
+    public String metrics() {
+        return prefix + "metrics";
+    }
+
+    /** Hash: SMS recipient id to the time of their first SMS, Unix epoch ms. */
+    public String smsRecipients() {
+        return prefix + "sms";
+    }
+
+    /** Hash: SMS batch id to "fingerprint slices-done slices". */
+    public String smsBatches() {
+        return prefix + "sms-batches";
+    }
+
+    /** Set: the SKUs on sale. */
+    public String catalogue() {
+        return prefix + "catalogue";
+    }
+
+    /** Set: a catalogue being written in slices, named by its digest, before it replaces {@link #catalogue()}. */
+    public String catalogueStaging(String digest) {
+        return prefix + "catalogue-staging:" + digest;
+    }
+
+    /** String: the digest of the catalogue in place, which a SetCatalogue of the same SKUs finds done. */
+    public String catalogueDigest() {
+        return prefix + "catalogue-digest";
+    }
+
+    /** Set: the unique visitors of a scope token. */
+    public String visitors(String scope) {
+        return prefix + "visitors:" + scope;
+    }
+
+    /** Set: the SKUs with a net sale in a scope token. */
+    public String sold(String scope) {
+        return prefix + "sold:" + scope;
+    }
+
     /** The pattern matching every campaign's events channel, for one subscription per instance. */
     public static String eventsPattern() {
         return "cms:{c:*}:events";

@@ -12,6 +12,12 @@ import dev.commission.core.ledger.LedgerBook;
 import dev.commission.core.ledger.LedgerPage;
 import dev.commission.core.ledger.RebuildResult;
 import dev.commission.core.ledger.ReconcileReport;
+import dev.commission.core.metrics.CampaignMetrics;
+import dev.commission.core.metrics.MetricsBook;
+import dev.commission.core.metrics.MetricsScope;
+import dev.commission.core.metrics.RecordSmsSent;
+import dev.commission.core.metrics.RecordVisits;
+import dev.commission.core.metrics.SetCatalogue;
 import dev.commission.core.operation.RedisCallPolicy;
 import dev.commission.core.operation.ScriptListener;
 import dev.commission.core.operation.ScriptRunner;
@@ -69,6 +75,7 @@ public final class CommissionEngine {
     private final RankingReader rankings;
     private final LedgerBook ledger;
     private final SettlementQueue settlements;
+    private final MetricsBook metrics;
 
     public CommissionEngine(RedissonClient redisson) {
         this(redisson, RedisCallPolicy.DEFAULT);
@@ -90,6 +97,7 @@ public final class CommissionEngine {
         this.rankings = new RankingReader(runner);
         this.ledger = new LedgerBook(redisson, runner);
         this.settlements = new SettlementQueue(redisson, runner, this);
+        this.metrics = new MetricsBook(runner);
         runner.register(ORDER_SCRIPT);
     }
 
@@ -232,6 +240,30 @@ public final class CommissionEngine {
     public CompletionStage<RebuildResult> rebuildRankings(String campaignId, AuditControl control) {
         return validated(() -> new Validator().id("campaign_id", campaignId).throwIfInvalid(),
                 () -> ledger.rebuild(new CampaignKeys(campaignId), control));
+    }
+
+    /** Replaces the campaign's SKUs on sale (docs/design.md, "Campaign metrics"). */
+    public CompletionStage<MetricsBook.CatalogueResult> setCatalogue(SetCatalogue request) {
+        return validated(request::validate, () -> metrics.setCatalogue(request));
+    }
+
+    /** Records visits; answers how many visitors were new to the campaign. */
+    public CompletionStage<Long> recordVisits(RecordVisits request) {
+        return validated(request::validate, () -> metrics.recordVisits(request));
+    }
+
+    /** Records an SMS batch; answers how many recipients were new, or -1 when the batch was recorded before. */
+    public CompletionStage<Long> recordSmsSent(RecordSmsSent request) {
+        return validated(request::validate, () -> metrics.recordSmsSent(request));
+    }
+
+    /** The figures of one scope ({@link MetricsScope#CAMPAIGN} for the whole campaign). */
+    public CompletionStage<CampaignMetrics> campaignMetrics(String campaignId, MetricsScope scope) {
+        return validated(() -> {
+            Validator v = new Validator().id("campaign_id", campaignId);
+            scope.validate(v);
+            v.throwIfInvalid();
+        }, () -> metrics.read(campaignId, scope));
     }
 
     private CompletableFuture<Map<String, String>> readHash(String key) {

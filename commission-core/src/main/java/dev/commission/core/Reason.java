@@ -24,6 +24,8 @@ public enum Reason {
     ADJUSTMENT_CONFLICT(Kind.CONFLICT),
     /** The transfer id was used with a different payload. */
     TRANSFER_CONFLICT(Kind.CONFLICT),
+    /** The SMS batch id was used with other recipients or another sending time. */
+    SMS_BATCH_CONFLICT(Kind.CONFLICT),
     CAMPAIGN_CLOSED(Kind.PRECONDITION),
     /** A debit would take a steward below zero. */
     INSUFFICIENT_BALANCE(Kind.PRECONDITION),
@@ -37,6 +39,8 @@ public enum Reason {
     DEAD_LETTER_NOT_FOUND(Kind.NOT_FOUND),
     /** The dead letter was replayed or discarded already: it cannot be the other. */
     DEAD_LETTER_CLOSED(Kind.PRECONDITION),
+    /** A catalogue's staged slices were gone (expired) when it was to replace the old one; set it again. */
+    CATALOGUE_INCOMPLETE(Kind.ABORTED),
     /** Figures kept moving faster than a rebuild could set them right; the caller may retry. */
     LEDGER_MOVED(Kind.ABORTED, Source.ENGINE);
 

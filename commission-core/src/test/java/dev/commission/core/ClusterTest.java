@@ -17,6 +17,7 @@ import dev.commission.core.ledger.LedgerEntry;
 import dev.commission.core.ledger.LedgerPage;
 import dev.commission.core.ledger.RebuildResult;
 import dev.commission.core.ledger.ReconcileReport;
+import dev.commission.core.metrics.RecordSmsSent;
 import dev.commission.core.order.AdjustCommission;
 import dev.commission.core.order.AdjustResult;
 import dev.commission.core.order.Order;
@@ -399,6 +400,8 @@ class ClusterTest {
         // creates the order's refunds hash: a declared key missing on the migrating source would make
         // Redis refuse the whole script with TRYAGAIN before it runs, never reaching the built keys
         refund(c, "o1", "rf0", 100);
+        // likewise the SMS hash, which the refund declares
+        await(engine.recordSmsSent(new RecordSmsSent(c, "m0", List.of("b0"), 1)));
         List<String> moving = List.of(keys.rankStewardsInRegion("r1"), keys.rankStewardsInGroup("g1"));
         Object before = campaignState(keys);
 

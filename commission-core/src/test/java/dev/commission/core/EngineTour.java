@@ -8,7 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.commission.core.campaign.CommissionRule;
 import dev.commission.core.campaign.CreateCampaign;
 import dev.commission.core.campaign.TransferPolicy;
+import dev.commission.core.metrics.MetricsScope;
+import dev.commission.core.metrics.RecordSmsSent;
+import dev.commission.core.metrics.RecordVisits;
+import dev.commission.core.metrics.SetCatalogue;
+import dev.commission.core.metrics.Visit;
 import dev.commission.core.order.AdjustCommission;
+import dev.commission.core.order.OrderLine;
 import dev.commission.core.order.ReverseCommission;
 import dev.commission.core.order.SettleCommission;
 import dev.commission.core.queue.QueueTour;
@@ -64,6 +70,15 @@ public final class EngineTour {
             steps.add(step("settle o4 netting its refund " + c, () -> engine().settle(
                     new SettleCommission(c, "o4", "s1", lines(2_000)))));
             steps.add(step("refund part of o1 " + c, () -> engine().reverse(new ReverseCommission(c, "o1", "f2", 1_000, List.of()))));
+            steps.add(step("catalogue " + c, () -> engine().setCatalogue(new SetCatalogue(c, List.of("sku-0", "sku-1", "sku-9")))));
+            steps.add(step("visits " + c, () -> engine().recordVisits(new RecordVisits(c,
+                    List.of(new Visit("v1", "s1", 1), new Visit("v2", "", 1))))));
+            steps.add(step("sms " + c, () -> engine().recordSmsSent(new RecordSmsSent(c, "m1", List.of("v1", "v2"), 1))));
+            steps.add(step("settle o6 bought by v1 " + c, () -> engine().settle(
+                    new SettleCommission(c, "o6", "s2", lines(800, 200), "", "", "", "v1"))));
+            steps.add(step("refund a line of o6 " + c, () -> engine().reverse(
+                    new ReverseCommission(c, "o6", "f6", 0, List.of(new OrderLine("sku-1", 1, 200))))));
+            steps.add(step("metrics of s2 " + c, () -> engine().campaignMetrics(c, MetricsScope.steward("s2"))));
             steps.add(step("refund part of o1 again " + c, () -> engine().reverse(new ReverseCommission(c, "o1", "f2", 1_000, List.of()))));
             steps.add(step("credit s1 " + c, () -> engine().adjust(new AdjustCommission(c, "a1", "s1", 700, "bonus"))));
             steps.add(step("debit s1 " + c, () -> engine().adjust(new AdjustCommission(c, "a2", "s1", -200, "correction"))));

@@ -4,6 +4,7 @@ import dev.commission.api.v1.CommissionServiceGrpc;
 import dev.commission.api.v1.RankingServiceGrpc;
 import dev.commission.core.CommissionEngine;
 import dev.commission.server.commission.CommissionGrpcService;
+import dev.commission.server.campaignmetrics.MetricsGrpcService;
 import dev.commission.server.http.HttpGateway;
 import dev.commission.server.http.JsonMessages;
 import dev.commission.server.queue.SettlementGrpcService;
@@ -32,7 +33,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The gRPC server of one instance: CommissionService, RankingService,
- * SettlementService, gRPC health (SERVING while
+ * SettlementService, MetricsService, gRPC health (SERVING while
  * Redis answers reads and takes writes, probed four times a second) and server reflection, on
  * whatever transport the given builder makes. Every method answers request bytes that do not
  * parse as bad input ({@link MalformedRequests}). With a second (in-process) builder, the same
@@ -46,7 +47,7 @@ public final class CommissionServer {
     private static final Logger log = LoggerFactory.getLogger(CommissionServer.class);
     private static final List<String> HEALTH_NAMES = List.of(HealthStatusManager.SERVICE_NAME_ALL_SERVICES,
             CommissionServiceGrpc.SERVICE_NAME, RankingServiceGrpc.SERVICE_NAME,
-            dev.commission.api.v1.SettlementServiceGrpc.SERVICE_NAME);
+            dev.commission.api.v1.SettlementServiceGrpc.SERVICE_NAME, dev.commission.api.v1.MetricsServiceGrpc.SERVICE_NAME);
 
     private final Server server;
     /** The same services in their JSON form, for the HTTP port; null without one. */
@@ -74,7 +75,7 @@ public final class CommissionServer {
         this.watchHub = new RankingWatchHub(redisson, engine);
         List<BindableService> services = List.of(new CommissionGrpcService(engine),
                 new RankingGrpcService(engine, watchHub), new SettlementGrpcService(engine.settlements()),
-                health.getHealthService());
+                new MetricsGrpcService(engine), health.getHealthService());
         for (BindableService service : services) {
             builder.addService(MalformedRequests.refused(service));
             if (jsonBuilder != null) {

@@ -56,6 +56,8 @@ import picocli.CommandLine.Model.CommandSpec;
             RankingCommands.Ranking.class, RankingCommands.Standing.class,
             QueueCommands.Submit.class, QueueCommands.GetSettlement.class, QueueCommands.DeadLetters.class,
             QueueCommands.Replay.class, QueueCommands.Discard.class, QueueCommands.Queue.class,
+            MetricsCommands.Catalogue.class, MetricsCommands.Visits.class, MetricsCommands.Sms.class,
+            MetricsCommands.Metrics.class,
             WatchCommand.class, LoadCommand.class, DemoCommand.class,
         })
 public final class CommissionCli implements Callable<Integer> {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** Money: settle, refund, adjust, transfer, and the campaign's journal and audits. */
@@ -25,7 +26,8 @@ final class OrderCommands {
 
         @Override
         MessageOrBuilder reply(CommissionClient client) {
-            return client.settle(settlement.campaign, settlement.order, settlement.steward, settlement.lines);
+            return client.settle(settlement.campaign, settlement.order, settlement.steward, settlement.lines,
+                    settlement.buyer);
         }
     }
 
@@ -39,6 +41,9 @@ final class OrderCommands {
         String steward;
         @Parameters(index = "3..*", arity = "1..*", paramLabel = "SKU:QTY:PAID_FEN", converter = Arguments.Line.class)
         List<OrderLine> lines;
+        @Option(names = "--buyer", paramLabel = "ID", defaultValue = "",
+                description = "The buyer, counted by the campaign metrics (conversion, SMS recall).")
+        String buyer;
     }
 
     @Command(name = "refund", description = "Takes back commission for FEN refunded on an order (ReverseCommission); "

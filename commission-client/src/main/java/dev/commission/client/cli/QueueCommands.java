@@ -25,7 +25,8 @@ final class QueueCommands {
 
         @Override
         MessageOrBuilder reply(CommissionClient client) {
-            return client.submit(settlement.campaign, settlement.order, settlement.steward, settlement.lines);
+            return client.submit(settlement.campaign, settlement.order, settlement.steward, settlement.lines,
+                    settlement.buyer);
         }
     }
 

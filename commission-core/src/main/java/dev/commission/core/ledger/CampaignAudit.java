@@ -43,10 +43,12 @@ final class CampaignAudit {
     static final String ORDER_COMMISSION = "order_commission";
     static final String STEWARDS_MATCH_LEDGER = "stewards_match_ledger";
     static final String PLACEMENT_COUNTS = "placement_counts";
+    /** Checked by {@link MetricsAudit}, after this audit, by Reconcile only. */
+    static final String METRICS_MATCH_LEDGER = "metrics_match_ledger";
     /** Every check, in the order a report lists them. */
     static final List<String> CHECKS = List.of(LEDGER_EQUALS_TOTALS, STEWARDS_EQUAL_TOTALS,
             STEWARD_RANKING_EQUALS_STEWARDS, GROUP_SCORES, REGION_SCORES, REGION_GROUP_SCORES, NO_NEGATIVE_STEWARD,
-            ORDER_COMMISSION, STEWARDS_MATCH_LEDGER, PLACEMENT_COUNTS);
+            ORDER_COMMISSION, STEWARDS_MATCH_LEDGER, PLACEMENT_COUNTS, METRICS_MATCH_LEDGER);
 
     private static final List<String> TOTAL_FIELDS = List.of("earned", "sales", "orders");
     private static final List<String> STEWARD_FIELDS = List.of("earned", "sales", "orders", "region", "group");
@@ -84,14 +86,23 @@ final class CampaignAudit {
     private final BigDecimal[] totalsDeviation = new BigDecimal[3];
     private final BigDecimal[] stewardsDeviation = {BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO};
 
+    private final List<java.util.function.Consumer<LedgerEntry>> followers = new ArrayList<>();
+
     CampaignAudit(AuditReader reader, Findings findings) {
         this.reader = reader;
         this.findings = findings;
     }
 
+    /** Hands every journal entry the audit folds to {@code follower} as well. */
+    CampaignAudit follow(java.util.function.Consumer<LedgerEntry> follower) {
+        followers.add(follower);
+        return this;
+    }
+
     /** Audits the whole campaign; returns the replay, advanced to the last slice read. */
     LedgerReplay run() {
         AuditReader.Slice start = reader.start();
+        followers.forEach(reader.replay()::follow);
         figures = new LedgerFigures(reader.replay());
         reader.advanceTo(start.position());
         LedgerReplay replay = reader.replay();

@@ -22,8 +22,8 @@ public final class LedgerEntryDecoder {
     private static final List<String> HEAD = List.of("type", "steward", "delta", "region", "group");
     private static final Map<String, List<String>> TAIL = Map.of(
             "register", List.of("name"),
-            "settle", List.of("order", "lines", "rule"),
-            "reverse", List.of("order", "refund", "amount", "unrecovered", "excess"),
+            "settle", List.of("order", "lines", "rule", "buyer"),
+            "reverse", List.of("order", "refund", "amount", "unrecovered", "excess", "lines"),
             "adjust", List.of("adjustment", "reason"),
             "transfer", List.of("transfer", "from_region", "from_group", "moved"),
             "close", List.of());

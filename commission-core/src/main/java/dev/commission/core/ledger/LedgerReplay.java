@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * What a campaign must hold according to its ledger alone (docs/design.md, "From the ledger
@@ -47,6 +48,8 @@ public final class LedgerReplay {
     private long orders;
     private long entriesReplayed;
     private String lastEntryId = "";
+    /** Whoever folds the same entries into figures of their own (the campaign metrics). */
+    private final List<Consumer<LedgerEntry>> followers = new ArrayList<>();
 
     public LedgerReplay(TransferPolicy policy) {
         this.policy = policy == null ? TransferPolicy.FOLLOW : policy;
@@ -60,8 +63,14 @@ public final class LedgerReplay {
         return replay;
     }
 
+    /** Hands every entry folded from now on to {@code follower} too. */
+    public void follow(Consumer<LedgerEntry> follower) {
+        followers.add(follower);
+    }
+
     /** Folds one entry; entries must come oldest first. */
     public void apply(LedgerEntry entry) {
+        followers.forEach(f -> f.accept(entry));
         entriesReplayed++;
         lastEntryId = entry.entryId();
         String type = entry.type();

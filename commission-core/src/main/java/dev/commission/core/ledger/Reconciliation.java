@@ -22,7 +22,10 @@ final class Reconciliation implements CampaignAudit.Findings {
 
     static ReconcileReport run(AuditReader reader) {
         Reconciliation r = new Reconciliation();
-        LedgerReplay replay = new CampaignAudit(reader, r).run();
+        MetricsReplay metrics = new MetricsReplay();
+        new CampaignAudit(reader, r).follow(metrics::apply).run();
+        new MetricsAudit(reader, metrics, r).run();
+        LedgerReplay replay = reader.replay();
         List<InvariantCheck> checks = new ArrayList<>();
         r.lines.forEach((check, found) -> {
             List<String> all = new ArrayList<>(found);

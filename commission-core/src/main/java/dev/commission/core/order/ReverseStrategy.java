@@ -22,7 +22,8 @@ public final class ReverseStrategy implements OperationStrategy<ReverseCommissio
     public List<Object> keys(ReverseCommission request) {
         CampaignKeys keys = new CampaignKeys(request.campaignId());
         return List.of(keys.campaign(), keys.orderBucket(request.orderNo()), keys.totals(), keys.ledger(),
-                keys.rankStewards(), keys.rankGroups(), keys.rankRegions(), keys.orderRefunds(request.orderNo()));
+                keys.rankStewards(), keys.rankGroups(), keys.rankRegions(), keys.orderRefunds(request.orderNo()),
+                keys.metrics(), keys.smsRecipients());
     }
 
     @Override

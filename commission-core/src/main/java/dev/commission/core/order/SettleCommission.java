@@ -6,10 +6,11 @@ import java.util.List;
 /**
  * Credit the commission of one shipped order; idempotent on (campaign, order number). When
  * {@code regionId} and {@code groupId} are both given, the steward is registered on the fly if
- * unknown, or transferred first if placed elsewhere.
+ * unknown, or transferred first if placed elsewhere. {@code buyerId} (optional) counts the buyer in
+ * the campaign's metrics.
  */
 public record SettleCommission(String campaignId, String orderNo, String stewardId, List<OrderLine> lines,
-                               String regionId, String groupId, String stewardName) {
+                               String regionId, String groupId, String stewardName, String buyerId) {
 
     public static final int MAX_LINES = 200;
 
@@ -18,10 +19,16 @@ public record SettleCommission(String campaignId, String orderNo, String steward
         regionId = regionId == null ? "" : regionId;
         groupId = groupId == null ? "" : groupId;
         stewardName = stewardName == null ? "" : stewardName;
+        buyerId = buyerId == null ? "" : buyerId;
+    }
+
+    public SettleCommission(String campaignId, String orderNo, String stewardId, List<OrderLine> lines,
+                            String regionId, String groupId, String stewardName) {
+        this(campaignId, orderNo, stewardId, lines, regionId, groupId, stewardName, "");
     }
 
     public SettleCommission(String campaignId, String orderNo, String stewardId, List<OrderLine> lines) {
-        this(campaignId, orderNo, stewardId, lines, "", "", "");
+        this(campaignId, orderNo, stewardId, lines, "", "", "", "");
     }
 
     public boolean carriesPlacement() {
@@ -52,6 +59,9 @@ public record SettleCommission(String campaignId, String orderNo, String steward
         }
         if (!stewardName.isEmpty()) {
             v.text("steward_name", stewardName, 200);
+        }
+        if (!buyerId.isEmpty()) {
+            v.id("buyer_id", buyerId);
         }
         v.throwIfInvalid();
     }

@@ -22,7 +22,8 @@ public final class SettleStrategy implements OperationStrategy<SettleCommission,
         CampaignKeys keys = new CampaignKeys(request.campaignId());
         return List.of(keys.campaign(), keys.steward(request.stewardId()), keys.orderBucket(request.orderNo()),
                 keys.totals(), keys.ledger(), keys.names(), keys.placements(), keys.transfers(),
-                keys.rankStewards(), keys.rankGroups(), keys.rankRegions(), keys.orderRefunds(request.orderNo()));
+                keys.rankStewards(), keys.rankGroups(), keys.rankRegions(), keys.orderRefunds(request.orderNo()),
+                keys.metrics(), keys.smsRecipients());
     }
 
     @Override
@@ -30,18 +31,20 @@ public final class SettleStrategy implements OperationStrategy<SettleCommission,
         return List.of(request.orderNo(), request.stewardId(), Long.toString(request.paidFen()),
                 OrderLines.encode(request.lines()), fingerprint(request), request.regionId(), request.groupId(),
                 request.stewardName().isEmpty() ? request.stewardId() : request.stewardName(),
-                Integer.toString(request.lines().size()));
+                Integer.toString(request.lines().size()), request.buyerId());
     }
 
     /**
      * The settlement's payload as a digest: the settle script and the settlement queue compare it
      * to tell a replay from a conflict. The placement decides which group and region are credited,
-     * so it is part of the payload; the name of a steward registered on the fly moves no money
-     * and is not.
+     * so it is part of the payload, and so is the buyer, whom the metrics count; the name of a
+     * steward registered on the fly moves no money and is not. Without a buyer the digest is what it
+     * was before buyers existed, so settlements stored then still replay.
      */
     public static String fingerprint(SettleCommission request) {
         return Fingerprint.of(request.stewardId() + "|" + request.regionId() + "|" + request.groupId()
-                + "|" + OrderLines.canonical(request.lines()));
+                + "|" + OrderLines.canonical(request.lines())
+                + (request.buyerId().isEmpty() ? "" : "|b:" + request.buyerId()));
     }
 
     @Override

@@ -33,7 +33,7 @@ public final class SettlementQueue {
     private static final String[] SCRIPTS = {"queue-submit", "queue-read", "queue-claim", "queue-settled",
         "queue-retry", "queue-dead", "queue-replay", "queue-discard", "queue-stats", "queue-prune"};
     private static final String DEAD_LETTER_ID = "(\\d{1,2})/(\\d{1,20})-(\\d{1,20})";
-    private static final int ENTRY_WIDTH = 9;
+    private static final int ENTRY_WIDTH = 10;
 
     private final RedissonClient redisson;
     private final ScriptRunner runner;
@@ -85,7 +85,7 @@ public final class SettlementQueue {
                 SettleCommission r = requests.get(i);
                 scriptKeys.add(keys.settlement(r.campaignId(), r.orderNo()));
                 args.addAll(List.of(r.campaignId(), r.orderNo(), SettleStrategy.fingerprint(r), r.stewardId(),
-                        r.regionId(), r.groupId(), r.stewardName(), lines(r.lines())));
+                        r.regionId(), r.groupId(), r.stewardName(), lines(r.lines()), r.buyerId()));
             }
             runner.run("queue-submit", scriptKeys, args).whenComplete((reply, failure) -> {
                 for (int m = 0; m < members.size(); m++) {
@@ -368,7 +368,8 @@ public final class SettlementQueue {
         List<QueueEntry> entries = new ArrayList<>();
         for (int i = from; i + ENTRY_WIDTH <= reply.size(); i += ENTRY_WIDTH) {
             SettleCommission request = new SettleCommission(reply.string(i + 2), reply.string(i + 3), reply.string(i + 4),
-                    parseLines(reply.string(i + 8)), reply.string(i + 5), reply.string(i + 6), reply.string(i + 7));
+                    parseLines(reply.string(i + 8)), reply.string(i + 5), reply.string(i + 6), reply.string(i + 7),
+                    reply.string(i + 9));
             entries.add(new QueueEntry(partition, reply.string(i), (int) reply.number(i + 1) + (from == 1 ? 0 : 1), request));
         }
         return entries;
@@ -376,7 +377,7 @@ public final class SettlementQueue {
 
     private static SettleCommission request(Map<String, String> f) {
         return new SettleCommission(f.get("c"), f.get("o"), f.get("s"), parseLines(f.getOrDefault("l", "")),
-                f.get("r"), f.get("g"), f.get("n"));
+                f.get("r"), f.get("g"), f.get("n"), f.get("b"));
     }
 
     /** Lines as stored in a stream entry: {@code sku,quantity,paid_fen} joined by {@code ;} (ids hold neither). */

@@ -258,7 +258,8 @@ class LedgerBookTest {
                 CampaignAudit.STEWARD_RANKING_EQUALS_STEWARDS, CampaignAudit.GROUP_SCORES,
                 CampaignAudit.REGION_SCORES, CampaignAudit.REGION_GROUP_SCORES, CampaignAudit.NO_NEGATIVE_STEWARD,
                 CampaignAudit.ORDER_COMMISSION, CampaignAudit.STEWARDS_MATCH_LEDGER,
-                CampaignAudit.PLACEMENT_COUNTS), report.checks().stream().map(InvariantCheck::name).toList());
+                CampaignAudit.PLACEMENT_COUNTS, CampaignAudit.METRICS_MATCH_LEDGER),
+                report.checks().stream().map(InvariantCheck::name).toList());
     }
 
     @Test

@@ -14,6 +14,7 @@ import dev.commission.core.CampaignKeys;
 import dev.commission.core.campaign.CommissionRule;
 import dev.commission.core.campaign.CreateCampaign;
 import dev.commission.core.campaign.TransferPolicy;
+import dev.commission.core.metrics.MetricsScope;
 import dev.commission.core.order.AdjustCommission;
 import dev.commission.core.order.ReverseCommission;
 import dev.commission.core.order.SettleCommission;
@@ -89,6 +90,7 @@ class OutOfMemoryTest {
         reads.put("settlement", () -> engine().settlements().get("c1", "o1"));
         reads.put("dead letters", () -> engine().settlements().deadLetters("c1", "", 10));
         reads.put("queue stats", () -> engine().settlements().stats());
+        reads.put("metrics", () -> engine().campaignMetrics("c1", MetricsScope.CAMPAIGN));
         Map<String, Object> answers = new LinkedHashMap<>();
         reads.forEach((name, read) -> answers.put(name, await(read.get())));
 

@@ -11,6 +11,10 @@ import dev.commission.core.Validator;
 import dev.commission.core.campaign.CommissionRule;
 import dev.commission.core.campaign.CreateCampaign;
 import dev.commission.core.campaign.TransferPolicy;
+import dev.commission.core.metrics.RecordSmsSent;
+import dev.commission.core.metrics.RecordVisits;
+import dev.commission.core.metrics.SetCatalogue;
+import dev.commission.core.metrics.Visit;
 import dev.commission.core.order.AdjustCommission;
 import dev.commission.core.order.AdjustStrategy;
 import dev.commission.core.order.ReverseCommission;
@@ -70,7 +74,10 @@ class ScriptRefusalTest {
             // The queue reads a dead letter before it replays or discards it, and refuses an unknown
             // id itself; closing a letter twice needs one parked by a worker: SettlementQueueTest.
             "queue-replay", Set.of(Reason.DEAD_LETTER_NOT_FOUND, Reason.DEAD_LETTER_CLOSED),
-            "queue-discard", Set.of(Reason.DEAD_LETTER_NOT_FOUND, Reason.DEAD_LETTER_CLOSED));
+            "queue-discard", Set.of(Reason.DEAD_LETTER_NOT_FOUND, Reason.DEAD_LETTER_CLOSED),
+            // The engine stages every slice before it swaps; a staging set gone by then (expired) is
+            // CampaignMetricsTest.aCatalogueWhoseStagingSetIsGoneIsNotSwappedIn.
+            "catalogue", Set.of(Reason.CATALOGUE_INCOMPLETE));
 
     /** One refusal: the situation, the call and the reason it must answer. */
     private record Refusal(String situation, String campaignId, Runnable setup, Supplier<CompletionStage<?>> call,
@@ -145,6 +152,19 @@ class ScriptRefusalTest {
             open();
             await(engine().settlements().submit(new SettleCommission("c1", "q1", "s1", lines(1_000))));
         }, () -> engine().settlements().submit(new SettleCommission("c1", "q1", "s1", lines(2_000))), Reason.ORDER_CONFLICT));
+        rows.add(new Refusal("set the catalogue of an unknown campaign", "nope", ScriptRefusalTest::open,
+                () -> engine().setCatalogue(new SetCatalogue("nope", List.of("a"))), Reason.CAMPAIGN_NOT_FOUND));
+        rows.add(new Refusal("record visits in an unknown campaign", "nope", ScriptRefusalTest::open,
+                () -> engine().recordVisits(new RecordVisits("nope", List.of(new Visit("v1", "", 1)))), Reason.CAMPAIGN_NOT_FOUND));
+        rows.add(new Refusal("record visits brought by an unknown steward", "c1", ScriptRefusalTest::open,
+                () -> engine().recordVisits(new RecordVisits("c1", List.of(new Visit("v1", "s1", 1), new Visit("v2", "ghost", 1)))),
+                Reason.STEWARD_NOT_FOUND));
+        rows.add(new Refusal("record an SMS batch in an unknown campaign", "nope", ScriptRefusalTest::open,
+                () -> engine().recordSmsSent(new RecordSmsSent("nope", "m1", List.of("v1"), 1)), Reason.CAMPAIGN_NOT_FOUND));
+        rows.add(new Refusal("record an SMS batch again with other recipients", "c1", () -> {
+            open();
+            await(engine().recordSmsSent(new RecordSmsSent("c1", "m1", List.of("v1", "v2"), 1)));
+        }, () -> engine().recordSmsSent(new RecordSmsSent("c1", "m1", List.of("v1", "v3"), 1)), Reason.SMS_BATCH_CONFLICT));
         rows.add(new Refusal("reconcile an unknown campaign", "nope", ScriptRefusalTest::open,
                 () -> engine().reconcile("nope"), Reason.CAMPAIGN_NOT_FOUND));
         rows.add(new Refusal("rebuild an unknown campaign", "nope", ScriptRefusalTest::open,

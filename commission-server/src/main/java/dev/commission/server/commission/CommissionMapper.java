@@ -84,7 +84,8 @@ public final class CommissionMapper {
 
     public static SettleCommission settle(SettleCommissionRequest request) {
         return new SettleCommission(request.getCampaignId(), request.getOrderNo(), request.getStewardId(),
-                lines(request.getLinesList()), request.getRegionId(), request.getGroupId(), request.getStewardName());
+                lines(request.getLinesList()), request.getRegionId(), request.getGroupId(), request.getStewardName(),
+                request.getBuyerId());
     }
 
     static ReverseCommission reverse(ReverseCommissionRequest request) {

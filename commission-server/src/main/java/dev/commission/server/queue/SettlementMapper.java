@@ -99,7 +99,7 @@ final class SettlementMapper {
     private static SettleCommissionRequest request(SettleCommission r) {
         SettleCommissionRequest.Builder b = SettleCommissionRequest.newBuilder().setCampaignId(r.campaignId())
                 .setOrderNo(r.orderNo()).setStewardId(r.stewardId()).setRegionId(r.regionId())
-                .setGroupId(r.groupId()).setStewardName(r.stewardName());
+                .setGroupId(r.groupId()).setStewardName(r.stewardName()).setBuyerId(r.buyerId());
         r.lines().forEach(l -> b.addLines(OrderLine.newBuilder().setSkuId(l.skuId()).setQuantity(l.quantity())
                 .setPaidFen(l.paidFen())));
         return b.build();

@@ -14,6 +14,7 @@ public final class MethodRoles {
     private static final String COMMISSION = "commission.v1.CommissionService/";
     private static final String RANKING = "commission.v1.RankingService/";
     private static final String SETTLEMENT = "commission.v1.SettlementService/";
+    private static final String METRICS = "commission.v1.MetricsService/";
 
     private static final Map<String, Role> ROLES = Map.ofEntries(
             Map.entry(COMMISSION + "SettleCommission", Role.SETTLE),
@@ -43,7 +44,13 @@ public final class MethodRoles {
             Map.entry(SETTLEMENT + "ReplayDeadLetter", Role.OPERATE),
             Map.entry(SETTLEMENT + "DiscardDeadLetter", Role.OPERATE),
             Map.entry(SETTLEMENT + "GetSettlement", Role.READ),
-            Map.entry(SETTLEMENT + "GetQueueStats", Role.READ));
+            Map.entry(SETTLEMENT + "GetQueueStats", Role.READ),
+            // Feeds from the shop's own systems (catalogue, traffic, SMS sender), like the order-splitter's
+            // settlements: machine callers holding the settle token, not operators or dashboards.
+            Map.entry(METRICS + "SetCatalogue", Role.SETTLE),
+            Map.entry(METRICS + "RecordVisits", Role.SETTLE),
+            Map.entry(METRICS + "RecordSmsSent", Role.SETTLE),
+            Map.entry(METRICS + "GetCampaignMetrics", Role.READ));
 
     /** Services anyone may call. */
     private static final Set<String> OPEN_SERVICES = Set.of("grpc.health.v1.Health",

@@ -5,11 +5,10 @@ import static dev.commission.server.testing.Refusals.violatedFields;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.commission.api.v1.CommissionRule;
-import dev.commission.api.v1.CreateCampaignRequest;
 import dev.commission.api.v1.DeadLetter;
 import dev.commission.api.v1.DeadLetterStatus;
 import dev.commission.api.v1.DiscardDeadLetterRequest;
+import dev.commission.api.v1.GetCampaignMetricsRequest;
 import dev.commission.api.v1.GetQueueStatsRequest;
 import dev.commission.api.v1.GetSettlementRequest;
 import dev.commission.api.v1.ListDeadLettersRequest;
@@ -24,7 +23,6 @@ import dev.commission.api.v1.SettlementState;
 import dev.commission.api.v1.SubmitSettlementResult;
 import dev.commission.api.v1.SubmitSettlementsRequest;
 import dev.commission.api.v1.SubmitSettlementsResponse;
-import dev.commission.api.v1.TransferPolicy;
 import dev.commission.core.EngineFixture;
 import dev.commission.core.queue.QueueKeys;
 import dev.commission.core.queue.SettlementWorkers;
@@ -49,12 +47,8 @@ class SettlementGrpcServiceTest {
 
     @BeforeEach
     void start() {
-        server = InProcessServer.start(EngineFixture.engine(), RedisExtension.redisson());
+        server = InProcessServer.start(EngineFixture.engine(), RedisExtension.redisson()).withCampaignC1();
         settlement = server.settlement();
-        server.commission().createCampaign(CreateCampaignRequest.newBuilder().setCampaignId("c1").setName("C1")
-                .setRule(CommissionRule.newBuilder().setRateBps(1000)).setTransferPolicy(TransferPolicy.FOLLOW).build());
-        server.commission().registerSteward(RegisterStewardRequest.newBuilder().setCampaignId("c1").setStewardId("s1")
-                .setName("Ann").setRegionId("r1").setGroupId("g1").build());
     }
 
     @AfterEach
@@ -92,6 +86,24 @@ class SettlementGrpcServiceTest {
                 throw new AssertionError(e);
             }
         }
+    }
+
+    /**
+     * A submission carries its buyer to the settlement (the campaign then counts one buyer); a
+     * resubmission with another buyer, or none, is a conflict like any other payload difference.
+     */
+    @Test
+    void aSubmissionCarriesItsBuyerAndAnotherBuyerIsAConflict() {
+        SettleCommissionRequest.Builder order = order("o1", 10_000).toBuilder();
+        settlement.submitSettlement(order.setBuyerId("v1").build());
+        assertEquals(SettlementState.QUEUED, settlement.submitSettlement(order.setBuyerId("v1").build()).getState());
+        refused(Code.ALREADY_EXISTS, "ORDER_CONFLICT", () -> settlement.submitSettlement(order.setBuyerId("v2").build()));
+        refused(Code.ALREADY_EXISTS, "ORDER_CONFLICT", () -> settlement.submitSettlement(order.clearBuyerId().build()));
+
+        startWorkers();
+        waitFor("o1 settled", () -> get("o1").getState() == SettlementState.SETTLED);
+        assertEquals(1, server.metrics().getCampaignMetrics(GetCampaignMetricsRequest.newBuilder().setCampaignId("c1")
+                .build()).getBuyers());
     }
 
     @Test

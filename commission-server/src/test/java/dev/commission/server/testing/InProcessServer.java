@@ -38,6 +38,16 @@ public final class InProcessServer implements AutoCloseable {
         }
     }
 
+    /** Campaign c1 (10% of the paid amount, FOLLOW) with steward s1 in region r1, group g1: the services' tests' start. */
+    public InProcessServer withCampaignC1() {
+        commission().createCampaign(dev.commission.api.v1.CreateCampaignRequest.newBuilder().setCampaignId("c1").setName("C1")
+                .setRule(dev.commission.api.v1.CommissionRule.newBuilder().setRateBps(1000))
+                .setTransferPolicy(dev.commission.api.v1.TransferPolicy.FOLLOW).build());
+        commission().registerSteward(dev.commission.api.v1.RegisterStewardRequest.newBuilder().setCampaignId("c1")
+                .setStewardId("s1").setName("Ann").setRegionId("r1").setGroupId("g1").build());
+        return this;
+    }
+
     public ManagedChannel channel() {
         return channel;
     }
@@ -52,6 +62,10 @@ public final class InProcessServer implements AutoCloseable {
 
     public dev.commission.api.v1.SettlementServiceGrpc.SettlementServiceBlockingStub settlement() {
         return dev.commission.api.v1.SettlementServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+    }
+
+    public dev.commission.api.v1.MetricsServiceGrpc.MetricsServiceBlockingStub metrics() {
+        return dev.commission.api.v1.MetricsServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
     }
 
     public RankingServiceGrpc.RankingServiceBlockingStub ranking() {
