@@ -12,6 +12,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -100,6 +102,28 @@ final class AuditReader {
     /** A read that covers no list of items (a position, or a few named fields). */
     Slice read(List<String> args) {
         return read(args.get(0), args, 0);
+    }
+
+    /**
+     * Point reads ({@code op}: hvalues, zscores, sismember) of {@code items} of {@code key}, in
+     * slices sized by time: hands each item and its value to {@code each} once the replay has
+     * reached the slice's position, then that position to {@code sliceDone}.
+     */
+    void points(String op, String key, List<String> items, BiConsumer<String, String> each, Consumer<String> sliceDone) {
+        for (int from = 0; from < items.size(); ) {
+            List<String> batch = items.subList(from, Math.min(items.size(), from + sliceSize(op)));
+            from += batch.size();
+            List<String> args = new ArrayList<>(batch.size() + 2);
+            args.add(op);
+            args.add(key);
+            args.addAll(batch);
+            Slice s = read(op, args, batch.size());
+            advanceTo(s.position());
+            for (int i = 0; i < batch.size(); i++) {
+                each.accept(batch.get(i), s.rows().get(i));
+            }
+            sliceDone.accept(s.position());
+        }
     }
 
     /** Folds the journal into the replay up to and including entry {@code position}. */

@@ -120,16 +120,7 @@ final class MetricsAudit {
 
     /** Point reads of {@code items} of {@code key} in slices, each item's value checked at its slice's position. */
     private void points(String op, String key, List<String> items, java.util.function.BiConsumer<String, String> check) {
-        for (int from = 0; from < items.size(); ) {
-            List<String> batch = items.subList(from, Math.min(items.size(), from + reader.sliceSize(op)));
-            from += batch.size();
-            List<String> args = new ArrayList<>(List.of(op, key));
-            args.addAll(batch);
-            AuditReader.Slice s = reader.read(op, args, batch.size());
-            reader.advanceTo(s.position());
-            for (int i = 0; i < batch.size(); i++) {
-                check.accept(batch.get(i), s.rows().get(i));
-            }
-        }
+        reader.points(op, key, items, check, position -> {
+        });
     }
 }

@@ -106,22 +106,12 @@ final class Repair implements CampaignAudit.Findings {
             again.clear();
             byKey.forEach((key, members) -> {
                 boolean hash = !key.startsWith("rank:");
-                String op = hash ? "hvalues" : "zscores";
-                for (int from = 0; from < members.size(); ) {
-                    List<String> batch = members.subList(from, Math.min(members.size(), from + reader.sliceSize(op)));
-                    from += batch.size();
-                    List<String> args = new ArrayList<>(List.of(op, key));
-                    args.addAll(batch);
-                    AuditReader.Slice s = reader.read(op, args, batch.size());
-                    reader.advanceTo(s.position());
-                    for (int i = 0; i < batch.size(); i++) {
-                        String expected = figures.expected(key, batch.get(i));
-                        if (!CampaignAudit.same(s.rows().get(i), expected, hash)) {
-                            differs(key, batch.get(i), expected);
-                        }
+                reader.points(hash ? "hvalues" : "zscores", key, members, (member, value) -> {
+                    String expected = figures.expected(key, member);
+                    if (!CampaignAudit.same(value, expected, hash)) {
+                        differs(key, member, expected);
                     }
-                    sliceDone(s.position());
-                }
+                }, this::sliceDone);
             });
             reader.progress("repair", repaired, 0);
             if (!again.isEmpty()) {
