@@ -18,9 +18,6 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Semaphore;
-import java.util.function.IntFunction;
-import org.HdrHistogram.Histogram;
 import org.redisson.api.RedissonClient;
 import dev.commission.server.redis.RedisConnections;
 
@@ -34,9 +31,9 @@ import dev.commission.server.redis.RedisConnections;
 public final class SettleBenchmark {
 
     public static void main(String[] args) throws Exception {
-        int orders = intArg(args, "--orders", 100_000);
-        int concurrency = intArg(args, "--concurrency", 64);
-        int stewards = intArg(args, "--stewards", 500);
+        int orders = QueueBenchmark.intArg(args, "--orders", 100_000);
+        int concurrency = QueueBenchmark.intArg(args, "--concurrency", 64);
+        int stewards = QueueBenchmark.intArg(args, "--stewards", 500);
         RedisExtension.redisson().getKeys().flushall();
         RedissonClient redisson = RedisConnections.forUrl(RedisExtension.url());
         CommissionEngine engine = new CommissionEngine(redisson);
@@ -56,16 +53,16 @@ public final class SettleBenchmark {
                 }
             }
             // Warm both paths (JIT, connections) on orders outside the measured range.
-            run(5_000, concurrency, i -> grpcSettle(stub, "bench-grpc", "warm-" + i, "s" + i % stewards));
-            run(5_000, concurrency, i -> rawSettle(engine, "bench-raw", "warm-" + i, "s" + i % stewards));
+            QueueBenchmark.run(5_000, concurrency, i -> grpcSettle(stub, "bench-grpc", "warm-" + i, "s" + i % stewards));
+            QueueBenchmark.run(5_000, concurrency, i -> rawSettle(engine, "bench-raw", "warm-" + i, "s" + i % stewards));
 
-            Result grpc = run(orders, concurrency, i -> grpcSettle(stub, "bench-grpc", "o-" + i, "s" + i % stewards));
-            Result raw = run(orders, concurrency, i -> rawSettle(engine, "bench-raw", "o-" + i, "s" + i % stewards));
+            QueueBenchmark.Result grpc = QueueBenchmark.run(orders, concurrency, i -> grpcSettle(stub, "bench-grpc", "o-" + i, "s" + i % stewards));
+            QueueBenchmark.Result raw = QueueBenchmark.run(orders, concurrency, i -> rawSettle(engine, "bench-raw", "o-" + i, "s" + i % stewards));
 
             System.out.printf("settle benchmark: %,d orders, %d in flight, %d stewards, one embedded redis-server 7.0.15, 2 cores%n",
                     orders, concurrency, stewards);
-            System.out.println(grpc.line("end to end (gRPC over Netty loopback)"));
-            System.out.println(raw.line("raw EVALSHA settle.lua (Redisson)  "));
+            System.out.println(grpc.line("end to end (gRPC over Netty loopback)", "settles"));
+            System.out.println(raw.line("raw EVALSHA settle.lua (Redisson)  ", "settles"));
             System.out.printf("ratio end-to-end / raw: %.2f%n", grpc.rate() / raw.rate());
             System.out.println("command: mvn -B -q -Pbench -pl commission-server -am verify -DskipTests "
                     + "-Dbench.args=\"--orders " + orders + " --concurrency " + concurrency + "\"");
@@ -100,48 +97,5 @@ public final class SettleBenchmark {
         SettleCommission request = new SettleCommission(campaign, orderNo, steward,
                 List.of(new dev.commission.core.order.OrderLine("sku-1", 1, 12_345)));
         return runner.run(settle.name(), settle.keys(request), settle.args(request));
-    }
-
-    private record Result(int n, long nanos, Histogram latency, int failures) {
-        double rate() {
-            return n / (nanos / 1e9);
-        }
-
-        String line(String label) {
-            return String.format("%s: %,8.0f settles/s  p50 %6.2f ms  p99 %6.2f ms  (%d failed)", label, rate(),
-                    latency.getValueAtPercentile(50) / 1e6, latency.getValueAtPercentile(99) / 1e6, failures);
-        }
-    }
-
-    private static Result run(int n, int concurrency, IntFunction<CompletionStage<?>> call) throws InterruptedException {
-        Semaphore inFlight = new Semaphore(concurrency);
-        Histogram latency = new Histogram(3_600_000_000_000L, 3);
-        int[] failures = new int[1];
-        long start = System.nanoTime();
-        for (int i = 0; i < n; i++) {
-            inFlight.acquire();
-            long began = System.nanoTime();
-            call.apply(i).whenComplete((r, e) -> {
-                long took = System.nanoTime() - began;
-                synchronized (latency) {
-                    latency.recordValue(took);
-                    if (e != null) {
-                        failures[0]++;
-                    }
-                }
-                inFlight.release();
-            });
-        }
-        inFlight.acquire(concurrency);
-        return new Result(n, System.nanoTime() - start, latency, failures[0]);
-    }
-
-    private static int intArg(String[] args, String name, int fallback) {
-        for (int i = 0; i + 1 < args.length; i++) {
-            if (args[i].equals(name)) {
-                return Integer.parseInt(args[i + 1]);
-            }
-        }
-        return fallback;
     }
 }
