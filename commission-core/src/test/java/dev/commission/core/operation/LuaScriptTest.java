@@ -1,5 +1,6 @@
 package dev.commission.core.operation;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,6 +24,60 @@ class LuaScriptTest {
                 "close-campaign"}) {
             assertFalse(LuaScript.load(name).readOnly(), name);
         }
+    }
+
+    @Test
+    void aScriptCarriesTheHelpersItNamesAndTheirsInFileOrderAndNoOthers() {
+        String shared = String.join("\n",
+                "-- header",
+                "local PREFIX = 'p:'",
+                "",
+                "-- a key",
+                "local function key(name)",
+                "  return PREFIX .. name",
+                "end",
+                "",
+                "local function unused()",
+                "  return 1",
+                "end",
+                "",
+                "local TABLE = {",
+                "  a = 1,",
+                "}",
+                "for k in pairs(TABLE) do",
+                "end",
+                "",
+                "local function lookup(name)",
+                "  return redis.call('GET', key(name))",
+                "end",
+                "");
+        String helpers = LuaScript.helpers(shared, "return lookup(ARGV[1]), TABLE.a");
+        assertEquals(String.join("\n",
+                "-- header",
+                "local PREFIX = 'p:'",
+                "",
+                "-- a key",
+                "local function key(name)",
+                "  return PREFIX .. name",
+                "end",
+                "",
+                "local TABLE = {",
+                "  a = 1,",
+                "}",
+                "for k in pairs(TABLE) do",
+                "end",
+                "",
+                "local function lookup(name)",
+                "  return redis.call('GET', key(name))",
+                "end",
+                ""), helpers);
+    }
+
+    @Test
+    void aQueueScriptCarriesNoneOfTheMoneyHelpers() {
+        String source = LuaScript.load("queue-submit").source();
+        assertFalse(source.contains("local function credit("), "queue-submit carries credit()");
+        assertTrue(LuaScript.load("settle").source().contains("local function credit("));
     }
 
     private static LuaScript script(String source) {
