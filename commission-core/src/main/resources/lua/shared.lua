@@ -123,26 +123,20 @@ end
 -- (settlement_terms reads them), its `buyer` who bought. A refund's `lines` are the lines it
 -- refunded (a refund by amount has none; refunds kept before the settlement have theirs all on
 -- the last of their entries).
-local JOURNAL_HEAD = {'type', 'steward', 'delta', 'region', 'group'}
+-- (Field names as text, split only for the one kind a call needs: building every kind's list on
+-- every call cost each script more than all its other helpers together.)
+local JOURNAL_HEAD = 'type steward delta region group'
 local JOURNAL_TAIL = {
-  register = {'name'},
-  settle = {'order', 'lines', 'rule', 'buyer'},
-  reverse = {'order', 'refund', 'amount', 'unrecovered', 'excess', 'lines'},
-  adjust = {'adjustment', 'reason'},
-  transfer = {'transfer', 'from_region', 'from_group', 'moved'},
-  close = {},
+  register = ' name',
+  settle = ' order lines rule buyer',
+  reverse = ' order refund amount unrecovered excess lines',
+  adjust = ' adjustment reason',
+  transfer = ' transfer from_region from_group moved',
 }
 
-local JOURNAL_LAYOUT = {}
-for kind, tail in pairs(JOURNAL_TAIL) do
-  local layout = {}
-  for _, name in ipairs(JOURNAL_HEAD) do
-    layout[#layout + 1] = name
-  end
-  for _, name in ipairs(tail) do
-    layout[#layout + 1] = name
-  end
-  JOURNAL_LAYOUT[kind] = layout
+-- The field names of a journal entry of type `kind`, in order.
+local function journal_layout(kind)
+  return split(JOURNAL_HEAD .. (JOURNAL_TAIL[kind] or ''), ' ')
 end
 
 -- A rule applied to an order as one token: r<bps> or f<fen>, then c<cap> when capped.
@@ -157,7 +151,7 @@ local function journal(fields)
     named[fields[i]] = fields[i + 1]
   end
   local tokens = {}
-  for i, name in ipairs(JOURNAL_LAYOUT[named.type] or JOURNAL_HEAD) do
+  for i, name in ipairs(journal_layout(named.type)) do
     tokens[i] = named[name] or ''
   end
   while #tokens > 1 and tokens[#tokens] == '' do
@@ -169,7 +163,7 @@ end
 -- The fields of a journal entry's `e` value, by name, as written; absent fields are nil.
 local function entry_fields(packed)
   local kind = string.match(packed, '^[^ ]*')
-  local layout = JOURNAL_LAYOUT[kind] or JOURNAL_HEAD
+  local layout = journal_layout(kind)
   local fields, start, n = {}, 1, #layout
   for i = 1, n do
     local at = i < n and string.find(packed, ' ', start, true)
@@ -453,6 +447,15 @@ end
 
 local NO_FIGURES = {paid = 0, items = 0, live = 0, skus = {}}
 
+-- Lines as "sku*qty*paid,..." (ids hold no '*' or ','): the quantity per SKU.
+local function quantities(text)
+  local out = {}
+  for sku, qty in string.gmatch(text, '([^,*]+)%*(%d+)%*%d+') do
+    out[sku] = (out[sku] or 0) + tonumber(qty)
+  end
+  return out
+end
+
 -- What an order adds to its scopes: net paid fen, net items, live (1 while something of it is
 -- still paid) and the net quantity per SKU. A refund by amount takes no item back until it
 -- empties the order; an order refunded in full takes nothing.
@@ -462,9 +465,9 @@ local function order_figures(paid, refunded, lines, refunded_lines)
     return NO_FIGURES
   end
   local figures = {paid = net, items = 0, live = 1, skus = {}}
-  local back = refunded_lines ~= '' and lines_by_sku(refunded_lines) or {}
-  for sku, line in pairs(lines_by_sku(lines)) do
-    local qty = line[1] - (back[sku] and back[sku][1] or 0)
+  local back = refunded_lines ~= '' and quantities(refunded_lines) or {}
+  for sku, qty in pairs(quantities(lines)) do
+    qty = qty - (back[sku] or 0)
     if qty > 0 then
       figures.skus[sku] = qty
       figures.items = figures.items + qty
@@ -501,15 +504,15 @@ end
 
 -- Counters as stored ("paid items orders buyers recalled"; false: none yet) and back.
 local function counters_of(text)
-  local c = {0, 0, 0, 0, 0}
-  for i, v in ipairs(text and split(text, ' ') or {}) do
-    c[i] = tonumber(v)
+  if not text then
+    return {0, 0, 0, 0, 0}
   end
-  return c
+  local paid, items, orders, buyers, recalled = string.match(text, '^(%S+) (%S+) (%S+) (%S+) (%S+)$')
+  return {tonumber(paid), tonumber(items), tonumber(orders), tonumber(buyers), tonumber(recalled)}
 end
 
 local function counters_text(c)
-  return table.concat({int(c[1]), int(c[2]), int(c[3]), int(c[4]), int(c[5])}, ' ')
+  return string.format('%d %d %d %d %d', c[1], c[2], c[3], c[4], c[5])
 end
 
 -- The buyer and recalled counters of `scopes` move as the buyer's live orders go from `was` to
