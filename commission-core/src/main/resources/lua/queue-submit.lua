@@ -1,5 +1,7 @@
--- queue-submit: store settlements in one partition's stream, once per (campaign, order).
--- KEYS[1] stream  KEYS[2 .. 1+N] settlement:<campaign>:<order> of each settlement, in order
+-- queue-submit: store settlements in their partitions' streams, once per (campaign, order).
+-- KEYS[1] stream  KEYS[2] settlement:<campaign>:<order>  KEYS[3 .. 2N] the other settlements' stream and
+-- record, in pairs, in order. Under Redis Cluster one call holds one partition's settlements; on
+-- one Redis node it may hold a whole batch, whatever the partitions.
 -- ARGV, 9 per settlement: campaign id, order no, fingerprint of the payload, steward id,
 -- region, group, steward name, lines ('sku,quantity,paid_fen' joined by ';'), buyer id ('' = none;
 -- the entry then has no field b)
@@ -7,15 +9,15 @@
 -- stands and stores nothing; another payload is a conflict, known at once. Each settlement has
 -- its own outcome: replies OK, then per settlement its word (APPLIED, DUPLICATE or
 -- ORDER_CONFLICT) and its state (QUEUED, SETTLED or DEAD; '' for a conflict).
-local n = #KEYS - 1
+local n = #KEYS / 2
 local outcome, state, seen = {}, {}, {}
 for i = 1, n do
-  local key, fp = KEYS[1 + i], ARGV[(i - 1) * 9 + 3]
+  local key, fp = KEYS[2 * i], ARGV[(i - 1) * 9 + 3]
   local was = seen[key]
   if not was then
-    local record = hash(key)
-    if record.fp then
-      was = {fp = record.fp, state = record.state}
+    local record = redis.call('HMGET', key, 'fp', 'state')
+    if record[1] then
+      was = {fp = record[1], state = record[2]}
     end
   end
   if not was then
@@ -38,8 +40,8 @@ for i = 1, n do
     if ARGV[a + 9] ~= '' then
       entry[#entry + 1], entry[#entry + 2] = 'b', ARGV[a + 9]
     end
-    local id = redis.call('XADD', KEYS[1], '*', unpack(entry))
-    redis.call('HSET', KEYS[1 + i], 'fp', ARGV[a + 3], 'state', 'QUEUED', 'entry', id, 'queued_at', now, 'attempts', 0)
+    local id = redis.call('XADD', KEYS[2 * i - 1], '*', unpack(entry))
+    redis.call('HSET', KEYS[2 * i], 'fp', ARGV[a + 3], 'state', 'QUEUED', 'entry', id, 'queued_at', now, 'attempts', 0)
   end
   reply[#reply + 1] = outcome[i]
   reply[#reply + 1] = state[i]

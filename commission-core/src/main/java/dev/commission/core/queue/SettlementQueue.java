@@ -38,12 +38,14 @@ public final class SettlementQueue {
     private final RedissonClient redisson;
     private final ScriptRunner runner;
     private final CommissionEngine engine;
+    private final boolean cluster;
 
     /** Loads the queue's scripts into Redis. */
     public SettlementQueue(RedissonClient redisson, ScriptRunner runner, CommissionEngine engine) {
         this.redisson = redisson;
         this.runner = runner;
         this.engine = engine;
+        this.cluster = redisson.getConfig().isClusterConfig();
         for (String script : SCRIPTS) {
             runner.register(script);
         }
@@ -59,11 +61,12 @@ public final class SettlementQueue {
 
     /**
      * Stores each settlement, each validated and answered on its own (in the order given): the
-     * valid ones of a partition go in one script call.
+     * valid ones go in one script call, or under Redis Cluster one call per partition (a script's
+     * keys must share a slot there).
      */
     public List<CompletionStage<Submission>> submitAll(List<SettleCommission> requests) {
         List<CompletableFuture<Submission>> results = new ArrayList<>();
-        Map<Integer, List<Integer>> byPartition = new java.util.TreeMap<>();
+        Map<Integer, List<Integer>> byCall = new java.util.TreeMap<>();
         for (int i = 0; i < requests.size(); i++) {
             SettleCommission request = requests.get(i);
             CompletableFuture<Submission> result = new CompletableFuture<>();
@@ -74,15 +77,16 @@ public final class SettlementQueue {
                 result.completeExceptionally(e);
                 continue;
             }
-            byPartition.computeIfAbsent(QueueKeys.of(request.campaignId(), request.orderNo()).partition(),
+            byCall.computeIfAbsent(cluster ? QueueKeys.of(request.campaignId(), request.orderNo()).partition() : 0,
                     p -> new ArrayList<>()).add(i);
         }
-        byPartition.forEach((partition, members) -> {
-            QueueKeys keys = new QueueKeys(partition);
-            List<Object> scriptKeys = new ArrayList<>(List.of(keys.stream()));
+        byCall.forEach((call, members) -> {
+            List<Object> scriptKeys = new ArrayList<>();
             List<Object> args = new ArrayList<>();
             for (int i : members) {
                 SettleCommission r = requests.get(i);
+                QueueKeys keys = QueueKeys.of(r.campaignId(), r.orderNo());
+                scriptKeys.add(keys.stream());
                 scriptKeys.add(keys.settlement(r.campaignId(), r.orderNo()));
                 args.addAll(List.of(r.campaignId(), r.orderNo(), SettleStrategy.fingerprint(r), r.stewardId(),
                         r.regionId(), r.groupId(), r.stewardName(), lines(r.lines()), r.buyerId()));
