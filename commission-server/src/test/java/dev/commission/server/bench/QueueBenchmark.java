@@ -56,6 +56,8 @@ public final class QueueBenchmark {
         int concurrency = intArg(args, "--concurrency", 64);
         int stewards = intArg(args, "--stewards", 500);
         int workers = intArg(args, "--workers", 4);
+        // --batches-only: the SubmitSettlements rounds alone, to profile that path (-Dbench.jvm="-XX:StartFlightRecording=...").
+        boolean batchesOnly = List.of(args).contains("--batches-only");
         RedisExtension.redisson().getKeys().flushall();
         RedissonClient redisson = RedisConnections.forUrl(RedisExtension.url());
         CommissionEngine engine = new CommissionEngine(redisson);
@@ -99,22 +101,34 @@ public final class QueueBenchmark {
             long queuedBytes = 0;
             for (int round = 0; round < rounds; round++) {
                 int base = round * perRound;
-                healthCheck = healthCheck.plus(run(perRound, concurrency, i -> call(health.check(HealthCheckRequest.getDefaultInstance()))));
-                campaign = campaign.plus(run(perRound, concurrency, i -> call(commission.getCampaign(getCampaign))));
-                long memoryBefore = usedMemory(redisson);
-                single = single.plus(run(perRound, concurrency, i -> call(settlement.submitSettlement(order("a-" + (base + i), stewards)))));
-                queuedBytes += usedMemory(redisson) - memoryBefore;
+                if (!batchesOnly) {
+                    healthCheck = healthCheck.plus(cpu(redisson, () -> run(perRound, concurrency,
+                            i -> call(health.check(HealthCheckRequest.getDefaultInstance())))));
+                    campaign = campaign.plus(cpu(redisson, () -> run(perRound, concurrency,
+                            i -> call(commission.getCampaign(getCampaign)))));
+                    long memoryBefore = usedMemory(redisson);
+                    single = single.plus(cpu(redisson, () -> run(perRound, concurrency,
+                            i -> call(settlement.submitSettlement(order("a-" + (base + i), stewards))))));
+                    queuedBytes += usedMemory(redisson) - memoryBefore;
+                }
                 int batches = perRound / 100;
-                batched = batched.plus(run(batches, Math.max(1, concurrency / 8), b -> {
+                batched = batched.plus(cpu(redisson, () -> run(batches, Math.max(1, concurrency / 8), b -> {
                     SubmitSettlementsRequest.Builder batch = SubmitSettlementsRequest.newBuilder();
                     for (int j = 0; j < 100; j++) {
                         batch.addRequests(order("b-" + (base + b * 100 + j), stewards));
                     }
                     return call(settlement.submitSettlements(batch.build()));
-                }));
+                })));
                 queued += perRound + batches * 100L;
-                drainNanos += drain(engine, options);
-                raw = raw.plus(run(perRound, concurrency, i -> rawSettle(engine, "raw-bench", "r-" + (base + i), "s" + i % stewards)));
+                if (!batchesOnly) {
+                    drainNanos += drain(engine, options);
+                    raw = raw.plus(cpu(redisson, () -> run(perRound, concurrency,
+                            i -> rawSettle(engine, "raw-bench", "r-" + (base + i), "s" + i % stewards))));
+                }
+            }
+            if (batchesOnly) {
+                System.out.printf("SubmitSettlements of 100: %,8.0f orders/s%s%n", batched.rate() * 100, batched.cpuPer(100));
+                return;
             }
             long bytesPerQueued = queuedBytes / ((long) perRound * rounds);
             double drainRate = queued / (drainNanos / 1e9);
@@ -137,8 +151,9 @@ public final class QueueBenchmark {
             System.out.printf("  single submit / GetCampaign: %.2f   / Health: %.2f%n", single.rate() / campaign.rate(),
                     single.rate() / healthCheck.rate());
             System.out.printf("SubmitSettlements of 100: %,8.0f orders/s (%,.0f batches/s, %d batches in flight, p99 %.2f ms); "
-                            + "vs single: %.2f%n", batched.rate() * 100, batched.rate(), Math.max(1, concurrency / 8),
-                    batched.latency().getValueAtPercentile(99) / 1e6, batched.rate() * 100 / single.rate());
+                            + "vs single: %.2f%n%s%n", batched.rate() * 100, batched.rate(), Math.max(1, concurrency / 8),
+                    batched.latency().getValueAtPercentile(99) / 1e6, batched.rate() * 100 / single.rate(),
+                    batched.cpuPer(100));
             System.out.printf("drain (%,d queued, workers on, no submissions): %,8.0f orders/s%n", queued, drainRate);
             System.out.println(raw.line("raw EVALSHA settle.lua (Redisson)     ", "settles"));
             System.out.printf("  drain / raw EVALSHA: %.2f%n", drainRate / raw.rate());
@@ -238,13 +253,18 @@ public final class QueueBenchmark {
         return runner.run(settle.name(), settle.keys(request), settle.args(request));
     }
 
-    record Result(int n, long nanos, Histogram latency, int failures) {
-        static final Result EMPTY = new Result(0, 0, new Histogram(3_600_000_000_000L, 3), 0);
+    /**
+     * A measured phase: calls, time, latency, failures, and the CPU it took (when measured with
+     * {@link #cpu}): the JVM's (client and server alike) and redis-server's.
+     */
+    record Result(int n, long nanos, Histogram latency, int failures, long jvmCpuNanos, long redisCpuMicros) {
+        static final Result EMPTY = new Result(0, 0, new Histogram(3_600_000_000_000L, 3), 0, 0, 0);
 
         Result plus(Result other) {
             Histogram sum = latency.copy();
             sum.add(other.latency);
-            return new Result(n + other.n, nanos + other.nanos, sum, failures + other.failures);
+            return new Result(n + other.n, nanos + other.nanos, sum, failures + other.failures,
+                    jvmCpuNanos + other.jvmCpuNanos, redisCpuMicros + other.redisCpuMicros);
         }
 
         double rate() {
@@ -252,9 +272,34 @@ public final class QueueBenchmark {
         }
 
         String line(String label, String unit) {
-            return String.format("%s: %,8.0f %s/s  p50 %6.2f ms  p99 %6.2f ms  (%d failed)", label, rate(), unit,
-                    latency.getValueAtPercentile(50) / 1e6, latency.getValueAtPercentile(99) / 1e6, failures);
+            return String.format("%s: %,8.0f %s/s  p50 %6.2f ms  p99 %6.2f ms  (%d failed)%s", label, rate(), unit,
+                    latency.getValueAtPercentile(50) / 1e6, latency.getValueAtPercentile(99) / 1e6, failures, cpuPer(1));
         }
+
+        /** CPU per item, an item being 1/{@code perCall} of a call (an order of a batch). */
+        String cpuPer(int perCall) {
+            if (jvmCpuNanos == 0) {
+                return "";
+            }
+            double items = (double) n * perCall;
+            return String.format("  CPU/%s: JVM %.0f us, Redis %.0f us", perCall == 1 ? "call" : "order",
+                    jvmCpuNanos / 1e3 / items, redisCpuMicros / items);
+        }
+    }
+
+    /** Runs a phase and adds the CPU the JVM and redis-server spent meanwhile. */
+    static Result cpu(RedissonClient redisson, java.util.concurrent.Callable<Result> phase) throws Exception {
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long jvm = os.getProcessCpuTime();
+        long redis = redisCpuMicros(redisson);
+        Result r = phase.call();
+        return new Result(r.n, r.nanos, r.latency, r.failures, os.getProcessCpuTime() - jvm, redisCpuMicros(redisson) - redis);
+    }
+
+    private static long redisCpuMicros(RedissonClient redisson) {
+        Map<String, String> info = redisson.getRedisNodes(RedisNodes.SINGLE).getInstance().info(RedisNode.InfoSection.CPU);
+        return Math.round((Double.parseDouble(info.get("used_cpu_user")) + Double.parseDouble(info.get("used_cpu_sys"))) * 1e6);
     }
 
     /** Calls {@code call(0..n-1)} with {@code concurrency} in flight; its rate, latency and failures. */
@@ -278,7 +323,7 @@ public final class QueueBenchmark {
             });
         }
         inFlight.acquire(concurrency);
-        return new Result(n, System.nanoTime() - start, latency, failures[0]);
+        return new Result(n, System.nanoTime() - start, latency, failures[0], 0, 0);
     }
 
     static int intArg(String[] args, String name, int fallback) {
