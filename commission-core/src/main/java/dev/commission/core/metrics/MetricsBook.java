@@ -27,7 +27,7 @@ public final class MetricsBook {
      */
     static final int CATALOGUE_SLICE = 1_000;
     static final int SMS_SLICE = 250;
-    static final int VISITS_SLICE = 200;
+    static final int VISITS_SLICE = 100;
 
     private final ScriptRunner runner;
 
