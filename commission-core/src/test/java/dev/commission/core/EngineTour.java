@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 
 /**
  * Every operation and every read of the engine, in the paths a script can take (registration on
@@ -73,6 +74,8 @@ public final class EngineTour {
             steps.add(step("catalogue " + c, () -> engine().setCatalogue(new SetCatalogue(c, List.of("sku-0", "sku-1", "sku-9")))));
             steps.add(step("visits " + c, () -> engine().recordVisits(new RecordVisits(c,
                     List.of(new Visit("v1", "s1", 1), new Visit("v2", "", 1))))));
+            steps.add(step("visits in slices, checked whole first " + c, () -> engine().recordVisits(new RecordVisits(c,
+                    IntStream.range(0, RecordVisits.MAX_VISITS).mapToObj(i -> new Visit("v" + i, i % 2 == 0 ? "s1" : "", 1)).toList()))));
             steps.add(step("sms " + c, () -> engine().recordSmsSent(new RecordSmsSent(c, "m1", List.of("v1", "v2"), 1))));
             steps.add(step("settle o6 bought by v1 " + c, () -> engine().settle(
                     new SettleCommission(c, "o6", "s2", lines(800, 200), "", "", "", "v1"))));

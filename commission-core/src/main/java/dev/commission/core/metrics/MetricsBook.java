@@ -5,6 +5,7 @@ import dev.commission.core.operation.Fingerprint;
 import dev.commission.core.operation.ScriptReply;
 import dev.commission.core.operation.ScriptRunner;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -21,11 +22,12 @@ public final class MetricsBook {
     static final String SMS_SENT = "sms-sent";
     static final String READ = "metrics-read";
     /**
-     * SKUs per catalogue slice and recipients per SMS slice, so that each call stays within a few
-     * milliseconds (docs/design.md, "Metrics figures").
+     * SKUs per catalogue slice, recipients per SMS slice and visits per visits slice, so that each
+     * call stays within a few milliseconds (docs/design.md, "Metrics figures").
      */
     static final int CATALOGUE_SLICE = 1_000;
     static final int SMS_SLICE = 250;
+    static final int VISITS_SLICE = 100;
 
     private final ScriptRunner runner;
 
@@ -58,15 +60,34 @@ public final class MetricsBook {
     public record CatalogueResult(long skus, boolean changed) {
     }
 
-    /** Records visits in one call (at most {@value RecordVisits#MAX_VISITS}); answers visitors new to the campaign. */
+    /**
+     * Records visits in slices of {@value #VISITS_SLICE}, one call after another, and answers the
+     * visitors new to the campaign (the sum over the slices). A batch of more than one slice is
+     * checked whole first (the campaign exists, every steward it names is registered), so an
+     * unknown steward anywhere refuses it before any slice is written. Visits are sets: a batch
+     * cut off half way (Redis failed between two slices) is completed by sending it again, which
+     * counts nothing twice; its answer then counts only the visitors the first attempt had not.
+     */
     public CompletionStage<Long> recordVisits(RecordVisits request) {
         CampaignKeys keys = new CampaignKeys(request.campaignId());
-        List<Object> args = new ArrayList<>(request.visits().size() * 2);
-        for (Visit visit : request.visits()) {
-            args.add(visit.visitorId());
-            args.add(visit.stewardId());
+        List<Object> scriptKeys = List.of(keys.campaign(), keys.visitors("c"));
+        // By steward: a slice then names as few stewards as it can, each read once per slice.
+        List<Visit> visits = request.visits().stream().sorted(Comparator.comparing(Visit::stewardId)).toList();
+        CompletionStage<Long> added = CompletableFuture.completedFuture(0L);
+        if (visits.size() > VISITS_SLICE) {
+            List<Object> args = new ArrayList<>(List.of("check"));
+            visits.stream().map(Visit::stewardId).filter(s -> !s.isEmpty()).distinct().forEach(args::add);
+            added = runner.run(VISITS, scriptKeys, args).thenApply(reply -> 0L);
         }
-        return runner.run(VISITS, List.of(keys.campaign(), keys.visitors("c")), args).thenApply(reply -> reply.number(1));
+        for (int from = 0; from < visits.size(); from += VISITS_SLICE) {
+            List<Object> args = new ArrayList<>(List.of("record"));
+            for (Visit visit : visits.subList(from, Math.min(visits.size(), from + VISITS_SLICE))) {
+                args.add(visit.visitorId());
+                args.add(visit.stewardId());
+            }
+            added = added.thenCompose(sum -> runner.run(VISITS, scriptKeys, args).thenApply(reply -> sum + reply.number(1)));
+        }
+        return added;
     }
 
     /**

@@ -27,12 +27,18 @@ import dev.commission.core.order.SettleCommission;
 import dev.commission.core.steward.TransferSteward;
 import dev.commission.core.testing.RedisExtension;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.redisson.client.codec.StringCodec;
 
 /**
  * Every figure of the campaign metrics on worked examples computed by hand in the comments:
@@ -212,6 +218,87 @@ class CampaignMetricsTest {
         assertEquals(2, metrics("c", MetricsScope.CAMPAIGN).visitors());
         assertEquals(2, metrics("c", MetricsScope.steward("s1")).visitors());
         assertEquals(2, metrics("c", MetricsScope.region("r1")).visitors());
+    }
+
+    /**
+     * A batch of 1,000 visits goes in several slices: visit i (0..999) is v(i % 500) brought by
+     * s(i / 200), so s0..s4 bring 200 each and every visitor comes twice, by two stewards, in two
+     * slices. s0, s1 in r1/g1; s2, s3 in r1/g2; s4 in r2/g3.
+     *   campaign {v0..v499} = 500, all new; s0 {v0..v199}, s1 {v200..v399}, s2 {v400..v499, v0..v99},
+     *   s3 {v100..v299}, s4 {v300..v499}: 200 each; g1 {v0..v399} = 400; g2 {v0..v299, v400..v499} = 400;
+     *   g3 = s4 = 200; r1 = g1 + g2 = {v0..v499} = 500; r2 = 200.
+     * Sent again it finds no visitor new and changes no key.
+     */
+    @Test
+    void aBatchOfSeveralSlicesCountsEachVisitorOncePerScope() {
+        assertTrue(MetricsBook.VISITS_SLICE * 2 <= RecordVisits.MAX_VISITS, "the batch spans several slices");
+        campaign("c", TEN_PERCENT, TransferPolicy.FOLLOW);
+        fiveStewards("c");
+        List<Visit> batch = IntStream.range(0, RecordVisits.MAX_VISITS)
+                .mapToObj(i -> new Visit("v" + i % 500, "s" + i / 200, 1)).toList();
+
+        assertEquals(500, await(engine().recordVisits(new RecordVisits("c", batch))));
+        Map<MetricsScope, Long> expected = Map.ofEntries(Map.entry(MetricsScope.CAMPAIGN, 500L),
+                Map.entry(MetricsScope.steward("s0"), 200L), Map.entry(MetricsScope.steward("s1"), 200L),
+                Map.entry(MetricsScope.steward("s2"), 200L), Map.entry(MetricsScope.steward("s3"), 200L),
+                Map.entry(MetricsScope.steward("s4"), 200L), Map.entry(MetricsScope.group("g1"), 400L),
+                Map.entry(MetricsScope.group("g2"), 400L), Map.entry(MetricsScope.group("g3"), 200L),
+                Map.entry(MetricsScope.region("r1"), 500L), Map.entry(MetricsScope.region("r2"), 200L));
+        assertEquals(expected, visitorsOf("c", expected.keySet()));
+
+        Map<String, Set<String>> recorded = visitorSets("c");
+        assertEquals(0, await(engine().recordVisits(new RecordVisits("c", batch))));
+        assertEquals(recorded, visitorSets("c"));
+        assertEquals(expected, visitorsOf("c", expected.keySet()));
+    }
+
+    /**
+     * An unknown steward in a batch's last slice refuses the whole batch before any slice is
+     * written: visits go by steward, and "zz-ghost" sorts after s0..s4, into the last slice.
+     */
+    @Test
+    void anUnknownStewardInTheLastSliceRefusesTheBatchBeforeAnyWrite() {
+        campaign("c", TEN_PERCENT, TransferPolicy.FOLLOW);
+        fiveStewards("c");
+        assertEquals(1, visits("c", "v0", "s0"));
+        Map<String, String> before = campaignKeys("c");
+        List<Visit> batch = new ArrayList<>(IntStream.range(0, RecordVisits.MAX_VISITS - 1)
+                .mapToObj(i -> new Visit("v" + i, "s" + i % 5, 1)).toList());
+        batch.add(new Visit("v-last", "zz-ghost", 1));
+
+        CommissionException e = refused(Reason.STEWARD_NOT_FOUND,
+                () -> await(engine().recordVisits(new RecordVisits("c", batch))));
+
+        assertTrue(e.getMessage().contains("zz-ghost"), e.getMessage());
+        assertEquals(before, campaignKeys("c"));
+        assertEquals(Map.of(MetricsScope.CAMPAIGN, 1L, MetricsScope.steward("s1"), 0L, MetricsScope.region("r1"), 1L),
+                visitorsOf("c", List.of(MetricsScope.CAMPAIGN, MetricsScope.steward("s1"), MetricsScope.region("r1"))));
+    }
+
+    /** s0, s1 in r1/g1; s2, s3 in r1/g2; s4 in r2/g3. */
+    private static void fiveStewards(String c) {
+        steward(c, "s0", "r1", "g1");
+        steward(c, "s1", "r1", "g1");
+        steward(c, "s2", "r1", "g2");
+        steward(c, "s3", "r1", "g2");
+        steward(c, "s4", "r2", "g3");
+    }
+
+    /** Every visitors set of the campaign by key, its members sorted (a set's DUMP may reorder them). */
+    private static Map<String, Set<String>> visitorSets(String c) {
+        Map<String, Set<String>> out = new TreeMap<>();
+        for (String key : campaignKeys(c).keySet()) {
+            if (key.contains(":visitors:")) {
+                out.put(key, new TreeSet<>(RedisExtension.redisson().<String>getSet(key, StringCodec.INSTANCE).readAll()));
+            }
+        }
+        return out;
+    }
+
+    private static Map<MetricsScope, Long> visitorsOf(String c, Collection<MetricsScope> scopes) {
+        Map<MetricsScope, Long> out = new HashMap<>();
+        scopes.forEach(scope -> out.put(scope, metrics(c, scope).visitors()));
+        return out;
     }
 
     /**

@@ -38,6 +38,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -158,6 +160,12 @@ class ScriptRefusalTest {
                 () -> engine().recordVisits(new RecordVisits("nope", List.of(new Visit("v1", "", 1)))), Reason.CAMPAIGN_NOT_FOUND));
         rows.add(new Refusal("record visits brought by an unknown steward", "c1", ScriptRefusalTest::open,
                 () -> engine().recordVisits(new RecordVisits("c1", List.of(new Visit("v1", "s1", 1), new Visit("v2", "ghost", 1)))),
+                Reason.STEWARD_NOT_FOUND));
+        // Visits go by steward: "zz-ghost" sorts last, into the last slice; the whole batch is checked first.
+        rows.add(new Refusal("record visits in slices, the last brought by an unknown steward", "c1", ScriptRefusalTest::open,
+                () -> engine().recordVisits(new RecordVisits("c1", Stream.concat(
+                        IntStream.range(0, RecordVisits.MAX_VISITS - 1).mapToObj(i -> new Visit("v" + i, "s" + (1 + i % 2), 1)),
+                        Stream.of(new Visit("v-last", "zz-ghost", 1))).toList())),
                 Reason.STEWARD_NOT_FOUND));
         rows.add(new Refusal("record an SMS batch in an unknown campaign", "nope", ScriptRefusalTest::open,
                 () -> engine().recordSmsSent(new RecordSmsSent("nope", "m1", List.of("v1"), 1)), Reason.CAMPAIGN_NOT_FOUND));
