@@ -56,8 +56,8 @@ public final class QueueBenchmark {
         int concurrency = intArg(args, "--concurrency", 64);
         int stewards = intArg(args, "--stewards", 500);
         int workers = intArg(args, "--workers", 4);
-        // --batches-only: the SubmitSettlements rounds alone, to profile that path (-Dbench.jvm="-XX:StartFlightRecording=...").
-        boolean batchesOnly = List.of(args).contains("--batches-only");
+        // --only single|batches: those rounds alone, to profile one path (-Dbench.jvm="-XX:StartFlightRecording=...").
+        String only = stringArg(args, "--only", "all");
         RedisExtension.redisson().getKeys().flushall();
         RedissonClient redisson = RedisConnections.forUrl(RedisExtension.url());
         CommissionEngine engine = new CommissionEngine(redisson);
@@ -101,17 +101,19 @@ public final class QueueBenchmark {
             long queuedBytes = 0;
             for (int round = 0; round < rounds; round++) {
                 int base = round * perRound;
-                if (!batchesOnly) {
+                if (only.equals("all")) {
                     healthCheck = healthCheck.plus(cpu(redisson, () -> run(perRound, concurrency,
                             i -> call(health.check(HealthCheckRequest.getDefaultInstance())))));
                     campaign = campaign.plus(cpu(redisson, () -> run(perRound, concurrency,
                             i -> call(commission.getCampaign(getCampaign)))));
+                }
+                if (!only.equals("batches")) {
                     long memoryBefore = usedMemory(redisson);
                     single = single.plus(cpu(redisson, () -> run(perRound, concurrency,
                             i -> call(settlement.submitSettlement(order("a-" + (base + i), stewards))))));
                     queuedBytes += usedMemory(redisson) - memoryBefore;
                 }
-                int batches = perRound / 100;
+                int batches = only.equals("single") ? 0 : perRound / 100;
                 batched = batched.plus(cpu(redisson, () -> run(batches, Math.max(1, concurrency / 8), b -> {
                     SubmitSettlementsRequest.Builder batch = SubmitSettlementsRequest.newBuilder();
                     for (int j = 0; j < 100; j++) {
@@ -120,14 +122,15 @@ public final class QueueBenchmark {
                     return call(settlement.submitSettlements(batch.build()));
                 })));
                 queued += perRound + batches * 100L;
-                if (!batchesOnly) {
+                if (only.equals("all")) {
                     drainNanos += drain(engine, options);
                     raw = raw.plus(cpu(redisson, () -> run(perRound, concurrency,
                             i -> rawSettle(engine, "raw-bench", "r-" + (base + i), "s" + i % stewards))));
                 }
             }
-            if (batchesOnly) {
-                System.out.printf("SubmitSettlements of 100: %,8.0f orders/s%s%n", batched.rate() * 100, batched.cpuPer(100));
+            if (!only.equals("all")) {
+                System.out.println(only.equals("single") ? single.line("SubmitSettlement, accepted", "orders")
+                        : String.format("SubmitSettlements of 100: %,8.0f orders/s%s", batched.rate() * 100, batched.cpuPer(100)));
                 return;
             }
             long bytesPerQueued = queuedBytes / ((long) perRound * rounds);
@@ -327,9 +330,13 @@ public final class QueueBenchmark {
     }
 
     static int intArg(String[] args, String name, int fallback) {
+        return Integer.parseInt(stringArg(args, name, Integer.toString(fallback)));
+    }
+
+    static String stringArg(String[] args, String name, String fallback) {
         for (int i = 0; i + 1 < args.length; i++) {
             if (args[i].equals(name)) {
-                return Integer.parseInt(args[i + 1]);
+                return args[i + 1];
             }
         }
         return fallback;
