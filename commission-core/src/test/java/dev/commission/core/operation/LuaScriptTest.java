@@ -28,49 +28,18 @@ class LuaScriptTest {
 
     @Test
     void aScriptCarriesTheHelpersItNamesAndTheirsInFileOrderAndNoOthers() {
-        String shared = String.join("\n",
-                "-- header",
-                "local PREFIX = 'p:'",
-                "",
-                "-- a key",
-                "local function key(name)",
-                "  return PREFIX .. name",
-                "end",
-                "",
-                "local function unused()",
-                "  return 1",
-                "end",
-                "",
-                "local TABLE = {",
-                "  a = 1,",
-                "}",
-                "for k in pairs(TABLE) do",
-                "end",
-                "",
-                "local function lookup(name)",
-                "  return redis.call('GET', key(name))",
-                "end",
-                "");
-        String helpers = LuaScript.helpers(shared, "return lookup(ARGV[1]), TABLE.a");
-        assertEquals(String.join("\n",
-                "-- header",
-                "local PREFIX = 'p:'",
-                "",
-                "-- a key",
-                "local function key(name)",
-                "  return PREFIX .. name",
-                "end",
-                "",
-                "local TABLE = {",
-                "  a = 1,",
-                "}",
-                "for k in pairs(TABLE) do",
-                "end",
-                "",
-                "local function lookup(name)",
-                "  return redis.call('GET', key(name))",
-                "end",
-                ""), helpers);
+        String header = "-- header\n";
+        String prefix = "local PREFIX = 'p:'\n";
+        String key = "\n-- a key\nlocal function key(name)\n  return PREFIX .. name\nend\n";
+        String unused = "\nlocal function unused()\n  return 1\nend\n";
+        String table = "\nlocal TABLE = {\n  a = 1,\n}\nfor k in pairs(TABLE) do\nend\n";
+        String lookup = "\nlocal function lookup(name)\n  return redis.call('GET', key(name))\nend\n";
+        String shared = header + prefix + key + unused + table + lookup;
+
+        // The body names lookup and TABLE; lookup names key, key names PREFIX; nothing names unused.
+        assertEquals(header + prefix + key + table + lookup,
+                LuaScript.helpers(shared, "return lookup(ARGV[1]), TABLE.a"));
+        assertEquals(header + prefix, LuaScript.helpers(shared, "return PREFIX"));
     }
 
     @Test
