@@ -17,11 +17,11 @@ import java.util.regex.Pattern;
 /**
  * The text of {@code lua/<name>.lua} with the shared helpers it uses ({@code lua/shared.lua}) in
  * front, and its SHA1 as Redis computes it for EVALSHA. Read once per process. Redis runs a
- * script's top level on every call, so each helper the script carries costs it time on every call
- * (defining the whole of shared.lua took a third of a settle's Redis time): a script carries only
- * the helpers its body names, and the helpers those name, in the order shared.lua defines them. The {@code #!lua} line
- * declares a Redis 7 script: over its memory limit Redis refuses it whole, before its first
- * command, instead of letting it run (or stop half way) through writes that may grow memory.
+ * script's top level on every call, so every helper a script carries is built again on every
+ * call: a script carries only the helpers its body names, and the helpers those name, in the order
+ * shared.lua defines them. The {@code #!lua} line declares a Redis 7 script: over its memory
+ * limit Redis refuses it whole, before its first command, instead of letting it run (or stop half
+ * way) through writes that may grow memory.
  * A script file may begin with its own such line to declare flags ({@code #!lua flags=no-writes}
  * for a read, which Redis then runs even over its memory limit); it is moved to the very top.
  */
