@@ -56,7 +56,7 @@ public final class QueueBenchmark {
         int concurrency = intArg(args, "--concurrency", 64);
         int stewards = intArg(args, "--stewards", 500);
         int workers = intArg(args, "--workers", 4);
-        // --only single|batches: those rounds alone, to profile one path (-Dbench.jvm="-XX:StartFlightRecording=...").
+        // --only campaign|single|batches: those rounds alone, to profile one path (-Dbench.jvm="-XX:StartFlightRecording=...").
         String only = stringArg(args, "--only", "all");
         RedisExtension.redisson().getKeys().flushall();
         RedissonClient redisson = RedisConnections.forUrl(RedisExtension.url());
@@ -104,16 +104,18 @@ public final class QueueBenchmark {
                 if (only.equals("all")) {
                     healthCheck = healthCheck.plus(cpu(redisson, () -> run(perRound, concurrency,
                             i -> call(health.check(HealthCheckRequest.getDefaultInstance())))));
+                }
+                if (only.equals("all") || only.equals("campaign")) {
                     campaign = campaign.plus(cpu(redisson, () -> run(perRound, concurrency,
                             i -> call(commission.getCampaign(getCampaign)))));
                 }
-                if (!only.equals("batches")) {
+                if (only.equals("all") || only.equals("single")) {
                     long memoryBefore = usedMemory(redisson);
                     single = single.plus(cpu(redisson, () -> run(perRound, concurrency,
                             i -> call(settlement.submitSettlement(order("a-" + (base + i), stewards))))));
                     queuedBytes += usedMemory(redisson) - memoryBefore;
                 }
-                int batches = only.equals("single") ? 0 : perRound / 100;
+                int batches = only.equals("all") || only.equals("batches") ? perRound / 100 : 0;
                 batched = batched.plus(cpu(redisson, () -> run(batches, Math.max(1, concurrency / 8), b -> {
                     SubmitSettlementsRequest.Builder batch = SubmitSettlementsRequest.newBuilder();
                     for (int j = 0; j < 100; j++) {
@@ -129,8 +131,12 @@ public final class QueueBenchmark {
                 }
             }
             if (!only.equals("all")) {
-                System.out.println(only.equals("single") ? single.line("SubmitSettlement, accepted", "orders")
-                        : String.format("SubmitSettlements of 100: %,8.0f orders/s%s", batched.rate() * 100, batched.cpuPer(100)));
+                System.out.println(switch (only) {
+                    case "campaign" -> campaign.line("GetCampaign", "calls");
+                    case "single" -> single.line("SubmitSettlement, accepted", "orders");
+                    default -> String.format("SubmitSettlements of 100: %,8.0f orders/s%s", batched.rate() * 100,
+                            batched.cpuPer(100));
+                });
                 return;
             }
             long bytesPerQueued = queuedBytes / ((long) perRound * rounds);
