@@ -59,6 +59,12 @@ public final class QueueBenchmark {
         // --only campaign|single|batches: those rounds alone, to profile one path (-Dbench.jvm="-XX:StartFlightRecording=...").
         String only = stringArg(args, "--only", "all");
         RedisExtension.redisson().getKeys().flushall();
+        // The service's persistence: an acceptance is durable once in the append-only file (fsync
+        // every second, as the server's embedded Redis runs). The test Redis runs without it.
+        try (RedisAdminConnection admin = new RedisAdminConnection("127.0.0.1", RedisExtension.port())) {
+            admin.call("CONFIG", "SET", "appendfsync", "everysec");
+            admin.call("CONFIG", "SET", "appendonly", "yes");
+        }
         RedissonClient redisson = RedisConnections.forUrl(RedisExtension.url());
         CommissionEngine engine = new CommissionEngine(redisson);
         CommissionServer server = new CommissionServer(
@@ -152,7 +158,8 @@ public final class QueueBenchmark {
             running.stop(Duration.ofSeconds(30));
             Histogram submitToSettled = submitToSettled(redisson, "e-", orders);
 
-            System.out.printf("queue benchmark: %d in flight, %d stewards, %d workers, one embedded redis-server 7.0.15, 2 cores%n",
+            System.out.printf("queue benchmark: %d in flight, %d stewards, %d workers, one embedded redis-server 7.0.15"
+                            + " (append-only file, fsync every second), 2 cores%n",
                     concurrency, stewards, workers);
             System.out.println(healthCheck.line("Health/Check (no Redis)              ", "calls"));
             System.out.println(campaign.line("GetCampaign (cheapest RPC on Redis)  ", "calls"));
