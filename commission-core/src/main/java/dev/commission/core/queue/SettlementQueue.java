@@ -66,6 +66,7 @@ public final class SettlementQueue {
      */
     public List<CompletionStage<Submission>> submitAll(List<SettleCommission> requests) {
         List<CompletableFuture<Submission>> results = new ArrayList<>();
+        QueueKeys[] keysOf = new QueueKeys[requests.size()];
         Map<Integer, List<Integer>> byCall = new java.util.TreeMap<>();
         for (int i = 0; i < requests.size(); i++) {
             SettleCommission request = requests.get(i);
@@ -77,17 +78,16 @@ public final class SettlementQueue {
                 result.completeExceptionally(e);
                 continue;
             }
-            byCall.computeIfAbsent(cluster ? QueueKeys.of(request.campaignId(), request.orderNo()).partition() : 0,
-                    p -> new ArrayList<>()).add(i);
+            keysOf[i] = QueueKeys.of(request.campaignId(), request.orderNo());
+            byCall.computeIfAbsent(cluster ? keysOf[i].partition() : 0, p -> new ArrayList<>()).add(i);
         }
         byCall.forEach((call, members) -> {
             List<Object> scriptKeys = new ArrayList<>();
             List<Object> args = new ArrayList<>();
             for (int i : members) {
                 SettleCommission r = requests.get(i);
-                QueueKeys keys = QueueKeys.of(r.campaignId(), r.orderNo());
-                scriptKeys.add(keys.stream());
-                scriptKeys.add(keys.settlement(r.campaignId(), r.orderNo()));
+                scriptKeys.add(keysOf[i].stream());
+                scriptKeys.add(keysOf[i].settlement(r.campaignId(), r.orderNo()));
                 args.addAll(List.of(r.campaignId(), r.orderNo(), SettleStrategy.fingerprint(r), r.stewardId(),
                         r.regionId(), r.groupId(), r.stewardName(), lines(r.lines()), r.buyerId()));
             }
