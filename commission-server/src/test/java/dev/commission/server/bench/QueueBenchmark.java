@@ -23,6 +23,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -56,6 +57,7 @@ public final class QueueBenchmark {
         int concurrency = intArg(args, "--concurrency", 64);
         int stewards = intArg(args, "--stewards", 500);
         int workers = intArg(args, "--workers", 4);
+        int warmup = intArg(args, "--warmup", 20_000);
         // --only campaign|single|batches: those rounds alone, to profile one path (-Dbench.jvm="-XX:StartFlightRecording=...").
         String only = stringArg(args, "--only", "all");
         RedisExtension.redisson().getKeys().flushall();
@@ -86,12 +88,16 @@ public final class QueueBenchmark {
                 }
             }
             GetCampaignRequest getCampaign = GetCampaignRequest.newBuilder().setCampaignId(CAMPAIGN).build();
-            // Warm every path (JIT, connections) outside the measured ranges.
-            run(5_000, concurrency, i -> call(health.check(HealthCheckRequest.getDefaultInstance())));
-            run(5_000, concurrency, i -> call(commission.getCampaign(getCampaign)));
-            run(5_000, concurrency, i -> call(settlement.submitSettlement(order("warm-" + i, stewards))));
-            run(5_000, concurrency, i -> rawSettle(engine, "raw-bench", "warm-" + i, "s" + i % stewards));
+            // Warm every measured path (JIT, connections) outside the measured ranges: the JIT time
+            // spent during the measured rounds is printed, to show whether the warm-up was enough.
+            run(warmup, concurrency, i -> call(health.check(HealthCheckRequest.getDefaultInstance())));
+            run(warmup, concurrency, i -> call(commission.getCampaign(getCampaign)));
+            run(warmup, concurrency, i -> call(settlement.submitSettlement(order("warm-" + i, stewards))));
+            run(warmup / 100, Math.max(1, concurrency / 8),
+                    b -> call(settlement.submitSettlements(batch("warm-b-", b * 100, stewards))));
+            run(warmup, concurrency, i -> rawSettle(engine, "raw-bench", "warm-" + i, "s" + i % stewards));
             drain(engine, options);
+            long jitBefore = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
 
             // The compared figures are measured in alternating rounds, so that a change of load on a
             // shared machine falls on each of them alike.
@@ -122,13 +128,8 @@ public final class QueueBenchmark {
                     queuedBytes += usedMemory(redisson) - memoryBefore;
                 }
                 int batches = only.equals("all") || only.equals("batches") ? perRound / 100 : 0;
-                batched = batched.plus(cpu(redisson, () -> run(batches, Math.max(1, concurrency / 8), b -> {
-                    SubmitSettlementsRequest.Builder batch = SubmitSettlementsRequest.newBuilder();
-                    for (int j = 0; j < 100; j++) {
-                        batch.addRequests(order("b-" + (base + b * 100 + j), stewards));
-                    }
-                    return call(settlement.submitSettlements(batch.build()));
-                })));
+                batched = batched.plus(cpu(redisson, () -> run(batches, Math.max(1, concurrency / 8),
+                        b -> call(settlement.submitSettlements(batch("b-", base + b * 100, stewards))))));
                 queued += perRound + batches * 100L;
                 if (only.equals("all")) {
                     drainNanos += drain(engine, options);
@@ -136,7 +137,11 @@ public final class QueueBenchmark {
                             i -> rawSettle(engine, "raw-bench", "r-" + (base + i), "s" + i % stewards))));
                 }
             }
+            long jitMs = ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitBefore;
+            String jit = String.format("JIT compiling during the measured rounds: %,d ms (warm-up: %,d calls per path)",
+                    jitMs, warmup);
             if (!only.equals("all")) {
+                System.out.println(jit);
                 System.out.println(switch (only) {
                     case "campaign" -> campaign.line("GetCampaign", "calls");
                     case "single" -> single.line("SubmitSettlement, accepted", "orders");
@@ -161,6 +166,7 @@ public final class QueueBenchmark {
             System.out.printf("queue benchmark: %d in flight, %d stewards, %d workers, one embedded redis-server 7.0.15"
                             + " (append-only file, fsync every second), 2 cores%n",
                     concurrency, stewards, workers);
+            System.out.println(jit);
             System.out.println(healthCheck.line("Health/Check (no Redis)              ", "calls"));
             System.out.println(campaign.line("GetCampaign (cheapest RPC on Redis)  ", "calls"));
             System.out.println(single.line("SubmitSettlement, accepted           ", "orders"));
@@ -181,12 +187,21 @@ public final class QueueBenchmark {
                     + "%,d bytes per order record kept once settled%n", bytesPerQueued, bytesPerRecord);
             System.out.println("command: mvn -B -q -Pbench -pl commission-server -am verify -DskipTests "
                     + "-Dbench.main=dev.commission.server.bench.QueueBenchmark -Dbench.args=\"--orders " + orders
-                    + " --concurrency " + concurrency + " --workers " + workers + "\"");
+                    + " --concurrency " + concurrency + " --workers " + workers + " --warmup " + warmup + "\"");
         } finally {
             channel.shutdownNow();
             server.shutdown();
             System.exit(0);
         }
+    }
+
+    /** 100 orders, numbered from {@code first}. */
+    private static SubmitSettlementsRequest batch(String prefix, int first, int stewards) {
+        SubmitSettlementsRequest.Builder batch = SubmitSettlementsRequest.newBuilder();
+        for (int j = 0; j < 100; j++) {
+            batch.addRequests(order(prefix + (first + j), stewards));
+        }
+        return batch.build();
     }
 
     private static SettleCommissionRequest order(String orderNo, int stewards) {
