@@ -2,7 +2,6 @@ package dev.commission.core.operation;
 
 import java.time.Duration;
 import org.redisson.api.options.OptionalOptions;
-import org.redisson.client.codec.StringCodec;
 
 /**
  * How long a call waits for Redis, and whether it is ever sent twice. Set on each script object,
@@ -40,13 +39,13 @@ public record RedisCallPolicy(Duration writeTimeout, Duration readTimeout, int r
 
     /** Options of an {@code RScript} for scripts that may write: one attempt, {@link #writeTimeout}. */
     public OptionalOptions writes() {
-        return OptionalOptions.defaults().codec(StringCodec.INSTANCE).timeout(writeTimeout).retryAttempts(0)
+        return OptionalOptions.defaults().codec(ScriptCodec.INSTANCE).timeout(writeTimeout).retryAttempts(0)
                 .retryInterval(retryInterval);
     }
 
-    /** Options of an {@code RScript} (or other object) that only reads. */
+    /** Options of an {@code RScript} that only reads. */
     public OptionalOptions reads() {
-        return OptionalOptions.defaults().codec(StringCodec.INSTANCE).timeout(readTimeout).retryAttempts(readRetries)
+        return OptionalOptions.defaults().codec(ScriptCodec.INSTANCE).timeout(readTimeout).retryAttempts(readRetries)
                 .retryInterval(retryInterval);
     }
 }
