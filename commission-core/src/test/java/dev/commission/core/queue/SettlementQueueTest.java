@@ -42,6 +42,8 @@ class SettlementQueueTest {
             .withTimeouts(Duration.ofMillis(100), Duration.ofMillis(400));
 
     private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+    /** The last request a worker settled, per order. */
+    private final Map<String, SettleCommission> delivered = new ConcurrentHashMap<>();
     private SettlementWorkers workers;
 
     @BeforeEach
@@ -68,6 +70,7 @@ class SettlementQueueTest {
     private void startWorkers(Function<SettleCommission, CompletionStage<SettleResult>> settle) {
         workers = new SettlementWorkers(queue(), request -> {
             calls.computeIfAbsent(request.orderNo(), o -> new AtomicInteger()).incrementAndGet();
+            delivered.put(request.orderNo(), request);
             return settle.apply(request);
         }, SettlementWorkers::describeInCore, FAST).start();
     }
@@ -194,6 +197,23 @@ class SettlementQueueTest {
         assertEquals(1_000, await(engine().getSteward("c1", "s1")).earnedFen());
         assertEquals(0, await(queue().stats()).total().deadLetters());
         refused(Reason.DEAD_LETTER_CLOSED, () -> await(queue().discard(letter.id(), "too late")));
+    }
+
+    @Test
+    void aReplayedDeadLetterQueuesEveryFieldOfTheSettlementAgain() {
+        SettleCommission request = new SettleCommission("c1", "o1", "s2", lines(10_000), "r2", "g2", "", "v1");
+        AtomicInteger broken = new AtomicInteger(1);
+        await(queue().submit(request));
+        startWorkers(r -> broken.get() == 1
+                ? CompletableFuture.failedFuture(new CommissionException(Reason.CAMPAIGN_CLOSED, "fault injected"))
+                : engine().settle(r));
+        waitForState("o1", SettlementState.DEAD);
+
+        broken.set(0);
+        await(queue().replay(settlement("o1").deadLetterId()));
+        waitForState("o1", SettlementState.SETTLED);
+        assertEquals(request, delivered.get("o1"));
+        assertEquals(1_000, await(engine().getSteward("c1", "s2")).earnedFen());
     }
 
     @Test
