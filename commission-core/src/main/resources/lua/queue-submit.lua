@@ -3,47 +3,50 @@
 -- record, in pairs, in order. Under Redis Cluster one call holds one partition's settlements; on
 -- one Redis node it may hold a whole batch, whatever the partitions.
 -- ARGV, 9 per settlement: campaign id, order no, fingerprint of the payload, steward id,
--- region, group, steward name, lines ('sku,quantity,paid_fen' joined by ';'), buyer id ('' = none;
--- the entry then has no field b)
+-- region, group, steward name, lines ('sku,quantity,paid_fen' joined by ';'), buyer id ('' = none)
 -- The settlement record makes a resubmission harmless: the same payload answers where the order
 -- stands and stores nothing; another payload is a conflict, known at once. Each settlement has
 -- its own outcome: replies OK, then per settlement its word (APPLIED, DUPLICATE or
 -- ORDER_CONFLICT) and its state (QUEUED, SETTLED or DEAD; '' for a conflict).
+-- What is written is kept small, since the append-only file logs every argument of every write:
+-- the entry holds only the non-empty fields (c o s r g n l b; a reader takes an absent one as ''),
+-- the record no attempts (absent reads 0), and queued_at is the entry id's milliseconds.
 local n = #KEYS / 2
-local outcome, state, seen = {}, {}, {}
+-- fp_of: the fingerprint of each record this call applies, for a second settlement of the same order
+local reply, fp_of = {'OK'}, {}
 for i = 1, n do
-  local key, fp = KEYS[2 * i], ARGV[(i - 1) * 9 + 3]
-  local was = seen[key]
-  if not was then
-    local record = redis.call('HMGET', key, 'fp', 'state')
-    if record[1] then
-      was = {fp = record[1], state = record[2]}
-    end
+  local record, fp = KEYS[2 * i], ARGV[(i - 1) * 9 + 3]
+  local fp_was, state_was = fp_of[record], 'QUEUED'
+  if not fp_was then
+    local stored = redis.call('HMGET', record, 'fp', 'state')
+    fp_was, state_was = stored[1], stored[2]
   end
-  if not was then
-    outcome[i], state[i] = 'APPLIED', 'QUEUED'
-    seen[key] = {fp = fp, state = 'QUEUED'}
-  elseif was.fp ~= fp then
-    outcome[i], state[i] = 'ORDER_CONFLICT', ''
+  if not fp_was then
+    reply[2 * i], reply[2 * i + 1] = 'APPLIED', 'QUEUED'
+    fp_of[record] = fp
+  elseif fp_was ~= fp then
+    reply[2 * i], reply[2 * i + 1] = 'ORDER_CONFLICT', ''
   else
-    outcome[i], state[i] = 'DUPLICATE', was.state
+    reply[2 * i], reply[2 * i + 1] = 'DUPLICATE', state_was
   end
 end
 -- checks done; writes
-local now = now_ms()
-local reply = {'OK'}
+-- The entry's field for each of a settlement's 9 ARGV (the fingerprint goes to the record only).
+local FIELDS = {'c', 'o', false, 's', 'r', 'g', 'n', 'l', 'b'}
+local args = {} -- the XADD arguments, refilled for each settlement: one table for the whole call
 for i = 1, n do
-  if outcome[i] == 'APPLIED' then
-    local a = (i - 1) * 9
-    local entry = {'c', ARGV[a + 1], 'o', ARGV[a + 2], 's', ARGV[a + 4], 'r', ARGV[a + 5], 'g', ARGV[a + 6],
-      'n', ARGV[a + 7], 'l', ARGV[a + 8]}
-    if ARGV[a + 9] ~= '' then
-      entry[#entry + 1], entry[#entry + 2] = 'b', ARGV[a + 9]
+  if reply[2 * i] == 'APPLIED' then
+    local a, count = (i - 1) * 9, 0
+    for f = 1, 9 do
+      local value = ARGV[a + f]
+      if FIELDS[f] and value ~= '' then
+        args[count + 1], args[count + 2] = FIELDS[f], value
+        count = count + 2
+      end
     end
-    local id = redis.call('XADD', KEYS[2 * i - 1], '*', unpack(entry))
-    redis.call('HSET', KEYS[2 * i], 'fp', ARGV[a + 3], 'state', 'QUEUED', 'entry', id, 'queued_at', now, 'attempts', 0)
+    local id = redis.call('XADD', KEYS[2 * i - 1], '*', unpack(args, 1, count))
+    redis.call('HSET', KEYS[2 * i], 'fp', ARGV[a + 3], 'state', 'QUEUED', 'entry', id,
+      'queued_at', string.match(id, '^%d+'))
   end
-  reply[#reply + 1] = outcome[i]
-  reply[#reply + 1] = state[i]
 end
 return reply

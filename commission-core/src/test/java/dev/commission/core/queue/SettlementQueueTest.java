@@ -15,10 +15,13 @@ import dev.commission.core.campaign.CommissionRule;
 import dev.commission.core.campaign.TransferPolicy;
 import dev.commission.core.order.SettleCommission;
 import dev.commission.core.order.SettleResult;
+import dev.commission.core.order.SettleStrategy;
+import dev.commission.core.steward.Steward;
 import dev.commission.core.testing.RedisExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
@@ -31,7 +34,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.redisson.api.RScript;
 import org.redisson.api.stream.StreamConsumer;
+import org.redisson.api.stream.StreamMessageId;
 import org.redisson.client.RedisTimeoutException;
 import org.redisson.client.codec.StringCodec;
 
@@ -117,6 +122,65 @@ class SettlementQueueTest {
         assertTrue(settled.queuedAtMs() > 0 && settled.settledAtMs() >= settled.queuedAtMs(), settled.toString());
         assertEquals(1_000, await(engine().getSteward("c1", "s1")).earnedFen());
         waitFor("stream drained", () -> await(queue().stats()).total().depth() == 0);
+    }
+
+    @Test
+    void queuedAtIsTheMillisecondOfTheEntryId() {
+        await(queue().submit(order("o1", 10_000)));
+
+        Map<String, String> record = record("o1");
+        String entryMs = record.get("entry").substring(0, record.get("entry").indexOf('-'));
+        assertEquals(entryMs, record.get("queued_at"));
+        assertEquals(Long.parseLong(entryMs), settlement("o1").queuedAtMs());
+    }
+
+    @Test
+    void anEntryHoldsOnlyTheFieldsGivenAndIsSettledWithTheOthersEmpty() {
+        await(queue().submit(order("o1", 10_000)));
+        assertEquals(Set.of("c", "o", "s", "l"), entryFields("o1").keySet());
+
+        startWorkers(engine()::settle);
+        waitForState("o1", SettlementState.SETTLED);
+        assertEquals(order("o1", 10_000), delivered.get("o1"));
+        assertEquals(1_000, settlement("o1").commissionFen());
+    }
+
+    @Test
+    void anEntryWithEveryFieldCarriesThemAllToTheSettlement() {
+        SettleCommission full = new SettleCommission("c1", "o1", "s2", lines(10_000), "r2", "g2", "Steward Two", "v1");
+        await(queue().submit(full));
+        assertEquals(Set.of("c", "o", "s", "r", "g", "n", "l", "b"), entryFields("o1").keySet());
+
+        startWorkers(engine()::settle);
+        waitForState("o1", SettlementState.SETTLED);
+        assertEquals(full, delivered.get("o1"));
+        Steward placed = await(engine().getSteward("c1", "s2"));
+        assertEquals(List.of("Steward Two", "r2", "g2", 1_000L),
+                List.of(placed.name(), placed.regionId(), placed.groupId(), placed.earnedFen()));
+    }
+
+    /** Entries and records stored before empty fields and attempts 0 were left out still settle. */
+    @Test
+    void anEntryOfThePreviousLayoutWithEmptyFieldsIsSettledTheSame() {
+        SettleCommission request = order("o1", 10_000);
+        QueueKeys keys = QueueKeys.of("c1", "o1");
+        RedisExtension.redisson().getScript(StringCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, """
+                        local id = redis.call('XADD', KEYS[1], '*', 'c', ARGV[1], 'o', ARGV[2], 's', ARGV[3], 'r', '',
+                          'g', '', 'n', '', 'l', ARGV[4])
+                        redis.call('HSET', KEYS[2], 'fp', ARGV[5], 'state', 'QUEUED', 'entry', id, 'queued_at',
+                          ARGV[6], 'attempts', 0)
+                        return id
+                        """, RScript.ReturnType.STRING, List.of(keys.stream(), keys.settlement("c1", "o1")),
+                "c1", "o1", "s1", SettlementQueue.lines(request.lines()), SettleStrategy.fingerprint(request), "1");
+        assertEquals(Set.of("c", "o", "s", "r", "g", "n", "l"), entryFields("o1").keySet());
+        assertEquals(SettlementState.QUEUED, await(queue().submit(request)).state());
+
+        startWorkers(engine()::settle);
+        waitForState("o1", SettlementState.SETTLED);
+        assertEquals(request, delivered.get("o1"));
+        assertEquals(1, settlement("o1").attempts());
+        assertEquals(1_000, await(engine().getSteward("c1", "s1")).earnedFen());
+        assertEquals(1, calls.get("o1").get());
     }
 
     @Test
@@ -308,6 +372,20 @@ class SettlementQueueTest {
             waitFor("consumer 'gone' forgotten in partition " + p, () -> !consumers(partitionNow).contains("gone"));
         }
         assertEquals(1_000, await(engine().getSteward("c1", "s1")).earnedFen());
+    }
+
+    /** The order's record in the queue, as stored. */
+    private static Map<String, String> record(String orderNo) {
+        return RedisExtension.redisson().<String, String>getMap(QueueKeys.of("c1", orderNo).settlement("c1", orderNo),
+                StringCodec.INSTANCE).readAllMap();
+    }
+
+    /** The fields of the order's entry, as stored in its partition's stream. */
+    private static Map<String, String> entryFields(String orderNo) {
+        return RedisExtension.redisson().<String, String>getStream(QueueKeys.of("c1", orderNo).stream(), StringCodec.INSTANCE)
+                .range(StreamMessageId.MIN, StreamMessageId.MAX).values().stream()
+                .filter(fields -> orderNo.equals(fields.get("o"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no entry of " + orderNo));
     }
 
     private static List<String> consumers(int partition) {

@@ -3,6 +3,7 @@ package dev.commission.server.queue;
 import static dev.commission.server.testing.Refusals.refused;
 import static dev.commission.server.testing.Refusals.violatedFields;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.commission.api.v1.DeadLetter;
@@ -32,11 +33,13 @@ import io.grpc.Status.Code;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.redisson.client.codec.StringCodec;
 
 /** SettlementService in process against a real redis-server, with workers on short timeouts. */
 @ExtendWith(RedisExtension.class)
@@ -119,6 +122,19 @@ class SettlementGrpcServiceTest {
         assertEquals(1, settled.getAttempts());
         assertTrue(settled.getSettledAtMs() >= settled.getQueuedAtMs() && settled.getQueuedAtMs() > 0);
         assertEquals(SettlementState.SETTLED, settlement.submitSettlement(order("o1", 10_000)).getState());
+    }
+
+    /** A submission writes no attempts (the AOF logs every field written); an absent count reads 0. */
+    @Test
+    void aQueuedSubmissionStoresNoAttemptsYetReadsZeroAttempts() {
+        settlement.submitSettlement(order("o1", 10_000));
+
+        Map<String, String> record = RedisExtension.redisson().<String, String>getMap(
+                QueueKeys.of("c1", "o1").settlement("c1", "o1"), StringCodec.INSTANCE).readAllMap();
+        assertFalse(record.containsKey("attempts"), record.toString());
+        Settlement queued = get("o1");
+        assertEquals(SettlementState.QUEUED, queued.getState());
+        assertEquals(0, queued.getAttempts());
     }
 
     @Test
