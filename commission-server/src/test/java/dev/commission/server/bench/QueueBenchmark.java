@@ -40,7 +40,7 @@ import org.redisson.client.codec.StringCodec;
 
 /**
  * The settlement queue side by side with the server's cheapest calls, on one Redis, one run, the
- * compared figures in five alternating rounds:
+ * compared figures in five alternating rounds after two unmeasured ones:
  * accepted single submissions/s (64 in flight) vs. GetCampaign and the health check; orders/s
  * through SubmitSettlements of 100; drain rate (workers on, no submissions) vs. raw EVALSHA of
  * settle.lua; then N submissions with workers on: accept rate, drain rate, submit-to-SETTLED
@@ -57,7 +57,8 @@ public final class QueueBenchmark {
         int concurrency = intArg(args, "--concurrency", 64);
         int stewards = intArg(args, "--stewards", 500);
         int workers = intArg(args, "--workers", 4);
-        int warmup = intArg(args, "--warmup", 20_000);
+        int warmup = intArg(args, "--warmup", 5_000);
+        int warmupRounds = intArg(args, "--warmup-rounds", 2);
         // --only campaign|single|batches: those rounds alone, to profile one path (-Dbench.jvm="-XX:StartFlightRecording=...").
         String only = stringArg(args, "--only", "all");
         RedisExtension.redisson().getKeys().flushall();
@@ -88,8 +89,10 @@ public final class QueueBenchmark {
                 }
             }
             GetCampaignRequest getCampaign = GetCampaignRequest.newBuilder().setCampaignId(CAMPAIGN).build();
-            // Warm every measured path (JIT, connections) outside the measured ranges: the JIT time
-            // spent during the measured rounds is printed, to show whether the warm-up was enough.
+            // Warm every measured path (connections, first compilations), then run whole rounds
+            // unmeasured: each phase changes the types the shared gRPC, Netty and Redisson code sees,
+            // and the JIT recompiles for the mix; measured rounds start once it has seen the mix.
+            // The JIT time spent during the measured rounds is printed, to show what was left.
             run(warmup, concurrency, i -> call(health.check(HealthCheckRequest.getDefaultInstance())));
             run(warmup, concurrency, i -> call(commission.getCampaign(getCampaign)));
             run(warmup, concurrency, i -> call(settlement.submitSettlement(order("warm-" + i, stewards))));
@@ -97,7 +100,6 @@ public final class QueueBenchmark {
                     b -> call(settlement.submitSettlements(batch("warm-b-", b * 100, stewards))));
             run(warmup, concurrency, i -> rawSettle(engine, "raw-bench", "warm-" + i, "s" + i % stewards));
             drain(engine, options);
-            long jitBefore = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
 
             // The compared figures are measured in alternating rounds, so that a change of load on a
             // shared machine falls on each of them alike.
@@ -111,35 +113,45 @@ public final class QueueBenchmark {
             long drainNanos = 0;
             long queued = 0;
             long queuedBytes = 0;
-            for (int round = 0; round < rounds; round++) {
-                int base = round * perRound;
+            long jitBefore = 0;
+            for (int round = -warmupRounds; round < rounds; round++) {
+                boolean measured = round >= 0;
+                if (round == 0) {
+                    jitBefore = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+                }
+                int base = (round + warmupRounds) * perRound;
                 if (only.equals("all")) {
-                    healthCheck = healthCheck.plus(cpu(redisson, () -> run(perRound, concurrency,
-                            i -> call(health.check(HealthCheckRequest.getDefaultInstance())))));
+                    Result r = cpu(redisson, () -> run(perRound, concurrency,
+                            i -> call(health.check(HealthCheckRequest.getDefaultInstance()))));
+                    healthCheck = measured ? healthCheck.plus(r) : healthCheck;
                 }
                 if (only.equals("all") || only.equals("campaign")) {
-                    campaign = campaign.plus(cpu(redisson, () -> run(perRound, concurrency,
-                            i -> call(commission.getCampaign(getCampaign)))));
+                    Result r = cpu(redisson, () -> run(perRound, concurrency, i -> call(commission.getCampaign(getCampaign))));
+                    campaign = measured ? campaign.plus(r) : campaign;
                 }
                 if (only.equals("all") || only.equals("single")) {
                     long memoryBefore = usedMemory(redisson);
-                    single = single.plus(cpu(redisson, () -> run(perRound, concurrency,
-                            i -> call(settlement.submitSettlement(order("a-" + (base + i), stewards))))));
-                    queuedBytes += usedMemory(redisson) - memoryBefore;
+                    Result r = cpu(redisson, () -> run(perRound, concurrency,
+                            i -> call(settlement.submitSettlement(order("a-" + (base + i), stewards)))));
+                    single = measured ? single.plus(r) : single;
+                    queuedBytes += measured ? usedMemory(redisson) - memoryBefore : 0;
                 }
                 int batches = only.equals("all") || only.equals("batches") ? perRound / 100 : 0;
-                batched = batched.plus(cpu(redisson, () -> run(batches, Math.max(1, concurrency / 8),
-                        b -> call(settlement.submitSettlements(batch("b-", base + b * 100, stewards))))));
-                queued += perRound + batches * 100L;
+                Result b100 = cpu(redisson, () -> run(batches, Math.max(1, concurrency / 8),
+                        b -> call(settlement.submitSettlements(batch("b-", base + b * 100, stewards)))));
+                batched = measured ? batched.plus(b100) : batched;
                 if (only.equals("all")) {
-                    drainNanos += drain(engine, options);
-                    raw = raw.plus(cpu(redisson, () -> run(perRound, concurrency,
-                            i -> rawSettle(engine, "raw-bench", "r-" + (base + i), "s" + i % stewards))));
+                    long took = drain(engine, options);
+                    drainNanos += measured ? took : 0;
+                    queued += measured ? perRound + batches * 100L : 0;
+                    Result r = cpu(redisson, () -> run(perRound, concurrency,
+                            i -> rawSettle(engine, "raw-bench", "r-" + (base + i), "s" + i % stewards)));
+                    raw = measured ? raw.plus(r) : raw;
                 }
             }
             long jitMs = ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitBefore;
-            String jit = String.format("JIT compiling during the measured rounds: %,d ms (warm-up: %,d calls per path)",
-                    jitMs, warmup);
+            String jit = String.format("JIT compiling during the measured rounds: %,d ms (warm-up: %,d calls per path, "
+                    + "then %d unmeasured rounds)", jitMs, warmup, warmupRounds);
             if (!only.equals("all")) {
                 System.out.println(jit);
                 System.out.println(switch (only) {
@@ -187,7 +199,8 @@ public final class QueueBenchmark {
                     + "%,d bytes per order record kept once settled%n", bytesPerQueued, bytesPerRecord);
             System.out.println("command: mvn -B -q -Pbench -pl commission-server -am verify -DskipTests "
                     + "-Dbench.main=dev.commission.server.bench.QueueBenchmark -Dbench.args=\"--orders " + orders
-                    + " --concurrency " + concurrency + " --workers " + workers + " --warmup " + warmup + "\"");
+                    + " --concurrency " + concurrency + " --workers " + workers + " --warmup " + warmup
+                    + " --warmup-rounds " + warmupRounds + "\"");
         } finally {
             channel.shutdownNow();
             server.shutdown();
