@@ -10,7 +10,7 @@ import org.redisson.client.protocol.Encoder;
  * argument is sent as its UTF-8 bytes in a heap buffer that wraps them. {@link StringCodec} takes
  * a buffer from Netty's pool for every argument and gives it back once written; a queue batch
  * of 100 has 900 arguments, and taking and giving back those buffers was a fifth of the JVM's
- * time in the queue benchmark's batch rounds (docs/design.md, "Settlement queue").
+ * time in the queue benchmark's batch rounds (docs/design.md, "Redis client and outcomes").
  */
 public final class ScriptCodec extends StringCodec {
     public static final ScriptCodec INSTANCE = new ScriptCodec();
