@@ -689,8 +689,9 @@ local function open_dead_letter(done, other)
   return fields
 end
 
--- The fields of a queued settlement, in the order QueueEntry reads them. An entry holds only the
--- non-empty ones (queue-submit); an absent field reads '', as does an empty one (older entries).
+-- The fields of a queued settlement, in the order QueueEntry reads them and queue-submit takes
+-- them. An entry holds only the non-empty ones; an absent field reads '', as does an empty one
+-- (older entries).
 local QUEUE_FIELDS = {'c', 'o', 's', 'r', 'g', 'n', 'l', 'b'}
 
 -- Appends one delivered entry to a reply: id, deliveries, then the QUEUE_FIELDS (10 elements).

@@ -88,7 +88,7 @@ public final class SettlementQueue {
                 SettleCommission r = requests.get(i);
                 scriptKeys.add(keysOf[i].stream());
                 scriptKeys.add(keysOf[i].settlement(r.campaignId(), r.orderNo()));
-                args.addAll(List.of(r.campaignId(), r.orderNo(), SettleStrategy.fingerprint(r), r.stewardId(),
+                args.addAll(List.of(SettleStrategy.fingerprint(r), r.campaignId(), r.orderNo(), r.stewardId(),
                         r.regionId(), r.groupId(), r.stewardName(), lines(r.lines()), r.buyerId()));
             }
             runner.run("queue-submit", scriptKeys, args).whenComplete((reply, failure) -> {
