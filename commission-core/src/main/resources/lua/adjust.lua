@@ -20,10 +20,10 @@ if refusal then
 end
 touch_placement(steward.region, steward.group)
 -- checks done; writes
-journal({'type', 'adjust', 'steward', steward_id, 'delta', int(delta), 'region', steward.region,
-         'group', steward.group, 'adjustment', adjustment_id, 'reason', reason})
+journal({type = 'adjust', steward = steward_id, delta = int(delta), region = steward.region, group = steward.group,
+         adjustment = adjustment_id, reason = reason})
 local earned = credit(steward_id, steward, steward.region, steward.group, delta)
 redis.call('HINCRBY', KEYS[2], 'version', 1)
 redis.call('HSET', KEYS[3], adjustment_id, fp .. ' ' .. int(earned))
-publish(scopes_of_steward(steward.region, steward.group), scopes_of_group(steward.region))
+publish(steward.region, steward.group)
 return {'APPLIED', earned}

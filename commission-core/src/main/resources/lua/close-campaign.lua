@@ -10,5 +10,5 @@ end
 
 -- checks done; writes
 redis.call('HSET', KEYS[1], 'status', 'CLOSED')
-journal({'type', 'close'})
+journal({type = 'close'})
 return {'APPLIED'}

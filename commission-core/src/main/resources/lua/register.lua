@@ -24,5 +24,5 @@ end
 
 -- checks done; writes
 register(steward_id, name, region, group)
-publish(scopes_of_steward(region, group), scopes_of_group(region))
+publish(region, group)
 return {'APPLIED'}

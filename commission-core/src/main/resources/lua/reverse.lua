@@ -101,9 +101,8 @@ end
 if unrecovered > 0 then
   redis.call('HINCRBY', KEYS[8], 'unrecovered_commission', int(unrecovered))
 end
-journal({'type', 'reverse', 'steward', steward_id, 'delta', int(delta), 'region', region, 'group', group,
-         'order', order_no, 'refund', refund_id, 'amount', int(amount),
-         'unrecovered', unrecovered > 0 and int(unrecovered) or '', 'lines', lines})
+journal({type = 'reverse', steward = steward_id, delta = int(delta), region = region, group = group, order = order_no,
+         refund = refund_id, amount = int(amount), unrecovered = unrecovered > 0 and int(unrecovered) or '', lines = lines})
 -- The order's metrics count where it settled, whatever the policy (docs/design.md, "Campaign metrics").
 move_order_metrics(KEYS[9], KEYS[10], order,
     order_figures(paid, order.refunded, order.lines, order.refunded_lines),
@@ -113,6 +112,6 @@ redis.call('HINCRBY', key('steward:' .. steward_id), 'version', 1)
 redis.call('HINCRBY', KEYS[3], 'sales', int(-amount))
 if delta ~= 0 then
   credit(steward_id, steward, region, group, delta)
-  publish(scopes_of_steward(steward.region, steward.group), scopes_of_group(region))
+  publish(steward.region, steward.group, region, group)
 end
 return {'APPLIED', collected, 0, unrecovered}

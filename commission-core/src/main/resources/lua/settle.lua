@@ -75,8 +75,8 @@ elseif moving then
   redis.call('HSET', KEYS[8], steward_id .. ':@order:' .. order_no,
       table.concat({fp, old_region, old_group, region, group, int(moved)}, ' '))
 end
-local entry_id = journal({'type', 'settle', 'steward', steward_id, 'delta', int(full), 'region', region,
-    'group', group, 'order', order_no, 'lines', lines, 'rule', rule_token(kind, rate, cap), 'buyer', buyer})
+local entry_id = journal({type = 'settle', steward = steward_id, delta = int(full), region = region, group = group,
+    order = order_no, lines = lines, rule = rule_token(kind, rate, cap), buyer = buyer})
 -- Each refund kept before the settlement gets its own reverse entry, in arrival order, each
 -- taking the commission down to what is due on what is still paid after it (clamped at paid).
 local so_far, due = 0, full
@@ -87,9 +87,9 @@ for i, kept in ipairs(kept_refunds) do
   so_far = so_far + amount
   local after = commission(kind, rate, paid - so_far, cap)
   local excess = tonumber(fen) - amount
-  journal({'type', 'reverse', 'steward', steward_id, 'delta', int(after - due), 'region', region, 'group', group,
-           'order', order_no, 'refund', refund_id, 'amount', int(amount), 'excess', excess > 0 and int(excess) or '',
-           'lines', i == #kept_refunds and order.refunded_lines or ''})
+  journal({type = 'reverse', steward = steward_id, delta = int(after - due), region = region, group = group,
+           order = order_no, refund = refund_id, amount = int(amount), excess = excess > 0 and int(excess) or '',
+           lines = i == #kept_refunds and order.refunded_lines or ''})
   due = after
 end
 if refunded > 0 then
@@ -109,6 +109,5 @@ write_order_settlement(order_no, entry_id, fp, earned, net, full)
 move_order_metrics(KEYS[13], KEYS[14],
     {ms = tonumber(string.match(entry_id, '^%d+')), steward = steward_id, group = group, region = region, buyer = buyer},
     NO_FIGURES, order_figures(paid, refunded, lines, order.refunded_lines))
-publish(scopes_of_steward(region, group), scopes_of_group(region),
-    scopes_of_steward(old_region, old_group), scopes_of_group(old_region))
+publish(region, group, old_region, old_group)
 return {'APPLIED', net, earned}

@@ -77,25 +77,20 @@ local function resolve_rule(campaign, sales_before)
   return 'rate', bps
 end
 
-local function scopes_of_steward(region, group)
-  return {'STEWARDS', 'STEWARDS_IN_REGION:' .. region, 'STEWARDS_IN_GROUP:' .. group}
-end
-
-local function scopes_of_group(region)
-  return {'GROUPS', 'GROUPS_IN_REGION:' .. region, 'REGIONS'}
-end
-
-local function publish(...)
-  local seen, tokens = {}, {}
-  for _, list in ipairs({...}) do
-    for _, token in ipairs(list) do
-      if not seen[token] then
-        seen[token] = true
-        tokens[#tokens + 1] = token
-      end
-    end
+-- Announces on `events` the rankings a change at (region, group) may move, and those of
+-- (other_region, other_group) when given (a steward who moved): scope tokens such as
+-- STEWARDS_IN_GROUP:g1, separated by spaces, each once. Built as one string: a settlement
+-- publishes on every call, and lists of tokens cost more than the rest of the announcement.
+local function publish(region, group, other_region, other_group)
+  local tokens = 'STEWARDS STEWARDS_IN_REGION:' .. region .. ' STEWARDS_IN_GROUP:' .. group
+      .. ' GROUPS GROUPS_IN_REGION:' .. region .. ' REGIONS'
+  if other_region and other_region ~= region then
+    tokens = tokens .. ' STEWARDS_IN_REGION:' .. other_region .. ' GROUPS_IN_REGION:' .. other_region
   end
-  redis.call('PUBLISH', key('events'), table.concat(tokens, ' '))
+  if other_group and other_group ~= group then
+    tokens = tokens .. ' STEWARDS_IN_GROUP:' .. other_group
+  end
+  redis.call('PUBLISH', key('events'), tokens)
 end
 
 -- Splits `text` at every `sep` (one plain character), keeping empty parts; with `limit`, at most
@@ -144,20 +139,18 @@ local function rule_token(kind, rate, cap)
   return (kind == 'fixed' and 'f' or 'r') .. int(rate) .. (cap > 0 and ('c' .. int(cap)) or '')
 end
 
--- Appends one entry, given as a flat list of name, value pairs; returns its stream id.
+-- Appends one entry: `fields` by name (type and the fields of its layout; absent or '' for an
+-- empty one); returns its stream id.
 local function journal(fields)
-  local named = {}
-  for i = 1, #fields, 2 do
-    named[fields[i]] = fields[i + 1]
+  local tokens, last = {}, 0
+  for name in string.gmatch(JOURNAL_HEAD .. (JOURNAL_TAIL[fields.type] or ''), '%S+') do
+    local value = fields[name] or ''
+    tokens[#tokens + 1] = value
+    if value ~= '' then
+      last = #tokens
+    end
   end
-  local tokens = {}
-  for i, name in ipairs(journal_layout(named.type)) do
-    tokens[i] = named[name] or ''
-  end
-  while #tokens > 1 and tokens[#tokens] == '' do
-    tokens[#tokens] = nil
-  end
-  return redis.call('XADD', key('ledger'), '*', 'e', table.concat(tokens, ' '))
+  return redis.call('XADD', key('ledger'), '*', 'e', table.concat(tokens, ' ', 1, last))
 end
 
 -- The fields of a journal entry's `e` value, by name, as written; absent fields are nil.
@@ -365,8 +358,8 @@ local function move(steward_id, steward, to_region, to_group, follow, transfer_i
   redis.call('HSET', key('steward:' .. steward_id), 'region', to_region, 'group', to_group)
   redis.call('HINCRBY', key('steward:' .. steward_id), 'version', 1)
   steward.region, steward.group = to_region, to_group
-  journal({'type', 'transfer', 'steward', steward_id, 'delta', '0', 'region', to_region, 'group', to_group,
-           'transfer', transfer_id, 'from_region', from_region, 'from_group', from_group, 'moved', int(moved)})
+  journal({type = 'transfer', steward = steward_id, delta = '0', region = to_region, group = to_group,
+           transfer = transfer_id, from_region = from_region, from_group = from_group, moved = int(moved)})
   return moved
 end
 
@@ -377,7 +370,7 @@ local function register(steward_id, name, region, group)
   redis.call('HSET', key('names'), steward_id, name)
   redis.call('ZADD', key('rank:stewards'), 0, steward_id)
   join(steward_id, 0, region, group)
-  journal({'type', 'register', 'steward', steward_id, 'delta', '0', 'region', region, 'group', group, 'name', name})
+  journal({type = 'register', steward = steward_id, delta = '0', region = region, group = group, name = name})
   return {name = name, region = region, group = group, earned = '0', sales = '0', orders = '0'}
 end
 

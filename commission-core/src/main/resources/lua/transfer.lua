@@ -37,8 +37,7 @@ end
 local moved = 0
 if not staying then
   moved = move(steward_id, steward, to_region, to_group, follow, transfer_id)
-  publish(scopes_of_steward(from_region, from_group), scopes_of_group(from_region),
-      scopes_of_steward(to_region, to_group), scopes_of_group(to_region))
+  publish(from_region, from_group, to_region, to_group)
 end
 redis.call('HSET', KEYS[3], field, table.concat({fp, from_region, from_group, to_region, to_group, int(moved)}, ' '))
 return {'APPLIED', from_region, from_group, to_region, to_group, moved}
