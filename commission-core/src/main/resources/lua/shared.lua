@@ -520,6 +520,43 @@ local function restand(counters, scopes, was, now, sms_was, sms_now)
   end
 end
 
+-- A buyer counts in a scope while one of their live orders is there, and as recalled while one
+-- of those settled after their first SMS (`sms_at`, epoch ms; nil: none). As the order `token`
+-- of `order` goes live (`sign` 1) or dies (-1), the buyer and recalled counters of its scopes
+-- (`counters`, in metric_scopes order) move where no other live order of the buyer stands;
+-- returns the buyer's live orders that remain, from `list` (tokens; nil: none), as text.
+local function move_buyer(counters, order, token, sign, list, sms_at)
+  local held, held_recalled = {false, false, false, false}, {false, false, false, false}
+  local kept, leaving = {}, sign < 0
+  for other in string.gmatch(list or '', '%S+') do
+    if leaving and other == token then
+      leaving = false -- one order out; another order of the same instant and place stays
+    else
+      kept[#kept + 1] = other
+      local ms, steward, group, region = string.match(other, '^(%d+)/([^/]*)/([^/]*)/(.*)$')
+      local here = {true, steward == order.steward, group == order.group, region == order.region}
+      local recalled = sms_at and tonumber(ms) > sms_at
+      for k = 1, 4 do
+        held[k] = held[k] or here[k]
+        held_recalled[k] = held_recalled[k] or (here[k] and recalled)
+      end
+    end
+  end
+  if sign > 0 then
+    kept[#kept + 1] = token
+  end
+  local recalled = sms_at and order.ms > sms_at
+  for k, c in ipairs(counters) do
+    if not held[k] then
+      c[4] = c[4] + sign
+    end
+    if recalled and not held_recalled[k] then
+      c[5] = c[5] + sign
+    end
+  end
+  return table.concat(kept, ' ')
+end
+
 -- Writes: an order's figures go from `before` to `after` (order_figures) in its scopes' counters,
 -- SKU quantities and sold sets, and in its buyer's live orders and standing: one HMGET and one
 -- HSET of `metrics_key` (and one HGET of `sms_key` when the buyer's live orders change). `order`
@@ -547,42 +584,27 @@ local function move_order_metrics(metrics_key, sms_key, order, before, after)
   end
   local values = redis.call('HMGET', metrics_key, unpack(fields))
   local counters = {}
-  for i, scope in ipairs(scopes) do
+  for i = 1, #scopes do
     local c = counters_of(values[i])
     c[1] = c[1] + after.paid - before.paid
     c[2] = c[2] + after.items - before.items
     c[3] = c[3] + after.live - before.live
-    counters[scope] = c
+    counters[i] = c
   end
   local writes, gone = {}, {}
   if restanding then
-    local list = values[#fields]
-    local was = parse_tokens(list)
     local token = int(order.ms) .. '/' .. order.steward .. '/' .. order.group .. '/' .. order.region
-    local now, kept = {}, {}
-    for _, o in ipairs(was) do
-      if o.token == token and after.live == 0 then
-        token = nil -- one order out; another order of the same instant and place stays
-      else
-        now[#now + 1] = o
-        kept[#kept + 1] = o.token
-      end
-    end
-    if after.live == 1 then
-      now[#now + 1] = {token = token, ms = order.ms, scopes = scopes}
-      kept[#kept + 1] = token
-    end
     local sms_at = tonumber(redis.call('HGET', sms_key, order.buyer))
-    restand(counters, scopes, was, now, sms_at, sms_at)
-    if #kept > 0 then
-      writes[1], writes[2] = fields[#fields], table.concat(kept, ' ')
+    local kept = move_buyer(counters, order, token, after.live - before.live, values[#fields], sms_at)
+    if kept ~= '' then
+      writes[1], writes[2] = fields[#fields], kept
     else
       gone[1] = fields[#fields]
     end
   end
-  for _, scope in ipairs(scopes) do
+  for i, scope in ipairs(scopes) do
     writes[#writes + 1] = scope
-    writes[#writes + 1] = counters_text(counters[scope])
+    writes[#writes + 1] = counters_text(counters[i])
   end
   local at = #scopes
   for _, scope in ipairs(scopes) do

@@ -182,6 +182,51 @@ class CampaignMetricsTest {
     }
 
     /**
+     * A buyer counts in each scope where one of their live orders stands, and as recalled there
+     * while one of those came after their first SMS. v1 buys o1 from s0 (r1/g1), gets an SMS, then
+     * buys o2 from s2 (r1/g2) and o3 from s0 again. Buyers / recalled: campaign 1/1, s0 1/1 (o3),
+     * s2 1/1, g1 1/1, g2 1/1, r1 1/1, r2 0/0. Refunding o3 leaves s0 and g1 a buyer (o1) but not
+     * recalled (o1 came before the SMS); the campaign and r1 stay recalled through o2. Refunding o2
+     * too leaves v1 a buyer of the campaign, s0, g1 and r1 through o1 alone, recalled nowhere.
+     */
+    @Test
+    void aBuyerCountsInEachScopeWhereALiveOrderOfTheirsStands() {
+        campaign("c", TEN_PERCENT, TransferPolicy.FOLLOW);
+        fiveStewards("c");
+        settle("c", "o1", "s0", "v1", new OrderLine("a", 1, 1_000));
+        long smsAt = System.currentTimeMillis(); // o1 settled at or before it
+        while (System.currentTimeMillis() <= smsAt + 1) {
+            Thread.onSpinWait(); // o2 and o3 settle strictly after it
+        }
+        sms("c", "m1", smsAt, "v1");
+        settle("c", "o2", "s2", "v1", new OrderLine("a", 1, 1_000));
+        settle("c", "o3", "s0", "v1", new OrderLine("b", 1, 1_000));
+        assertStanding(Map.of(MetricsScope.CAMPAIGN, "1/1", MetricsScope.steward("s0"), "1/1",
+                MetricsScope.steward("s2"), "1/1", MetricsScope.group("g1"), "1/1", MetricsScope.group("g2"), "1/1",
+                MetricsScope.region("r1"), "1/1", MetricsScope.region("r2"), "0/0"));
+
+        await(engine().reverse(new ReverseCommission("c", "o3", "f1", 1_000, List.of())));
+        assertStanding(Map.of(MetricsScope.CAMPAIGN, "1/1", MetricsScope.steward("s0"), "1/0",
+                MetricsScope.steward("s2"), "1/1", MetricsScope.group("g1"), "1/0", MetricsScope.group("g2"), "1/1",
+                MetricsScope.region("r1"), "1/1", MetricsScope.region("r2"), "0/0"));
+
+        await(engine().reverse(new ReverseCommission("c", "o2", "f2", 1_000, List.of())));
+        assertStanding(Map.of(MetricsScope.CAMPAIGN, "1/0", MetricsScope.steward("s0"), "1/0",
+                MetricsScope.steward("s2"), "0/0", MetricsScope.group("g1"), "1/0", MetricsScope.group("g2"), "0/0",
+                MetricsScope.region("r1"), "1/0", MetricsScope.region("r2"), "0/0"));
+    }
+
+    /** Each scope's buyers and recalled buyers as "buyers/recalled". */
+    private static void assertStanding(Map<MetricsScope, String> expected) {
+        Map<MetricsScope, String> actual = new HashMap<>();
+        expected.keySet().forEach(scope -> {
+            CampaignMetrics m = metrics("c", scope);
+            actual.put(scope, m.buyers() + "/" + m.recalled());
+        });
+        assertEquals(expected, actual);
+    }
+
+    /**
      * The same batch twice counts once; the same batch id with other recipients or another time is
      * SMS_BATCH_CONFLICT and writes nothing; a second batch to the same recipient counts them once.
      */
