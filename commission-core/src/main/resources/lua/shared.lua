@@ -704,14 +704,37 @@ local function open_dead_letter(done, other)
   return fields
 end
 
--- The fields of a queued settlement, in the order QueueEntry reads them and queue-submit takes
--- them. An entry holds only the non-empty ones; an absent field reads '', as does an empty one
--- (older entries).
-local QUEUE_FIELDS = {'c', 'o', 's', 'r', 'g', 'n', 'l', 'b'}
+-- The fields of a queued settlement, in the order QueueEntry reads them: campaign id, order no,
+-- steward id, region, group, lines ('sku,quantity,paid_fen' joined by ';'), buyer id, steward
+-- name. An entry stores them as one field, `e`: their values joined by single spaces, empty ones
+-- as empty tokens, the name last (free text, it may hold spaces; ids and lines hold none).
+-- Entries written before held one field per value, the empty ones left out; they read the same.
+local QUEUE_FIELDS = {'c', 'o', 's', 'r', 'g', 'l', 'b', 'n'}
+
+-- A queued settlement's fields by name (absent ones as ''), from its stream entry's flat field list.
+local function queue_fields(flat)
+  if flat[1] ~= 'e' then
+    return fields_of(flat)
+  end
+  local values, fields = cut(flat[2], ' ', #QUEUE_FIELDS), {}
+  for i, name in ipairs(QUEUE_FIELDS) do
+    fields[name] = values[i] or ''
+  end
+  return fields
+end
+
+-- The `e` value of a queued settlement with `fields` (by name; absent ones as '').
+local function queue_text(fields)
+  local values = {}
+  for i, name in ipairs(QUEUE_FIELDS) do
+    values[i] = fields[name] or ''
+  end
+  return table.concat(values, ' ')
+end
 
 -- Appends one delivered entry to a reply: id, deliveries, then the QUEUE_FIELDS (10 elements).
 local function queue_entry(reply, id, deliveries, flat)
-  local fields = fields_of(flat)
+  local fields = queue_fields(flat)
   reply[#reply + 1] = id
   reply[#reply + 1] = deliveries
   for _, name in ipairs(QUEUE_FIELDS) do
