@@ -40,7 +40,7 @@ import org.redisson.client.codec.StringCodec;
 
 /**
  * The settlement queue side by side with the server's cheapest calls, on one Redis, one run, the
- * compared figures in five alternating rounds after two unmeasured ones:
+ * compared figures in five alternating rounds after unmeasured ones (until the JIT is quiet):
  * accepted single submissions/s (64 in flight) vs. GetCampaign and the health check; orders/s
  * through SubmitSettlements of 100; drain rate (workers on, no submissions) vs. raw EVALSHA of
  * settle.lua; then N submissions with workers on: accept rate, drain rate, submit-to-SETTLED
@@ -58,7 +58,7 @@ public final class QueueBenchmark {
         int stewards = intArg(args, "--stewards", 500);
         int workers = intArg(args, "--workers", 4);
         int warmup = intArg(args, "--warmup", 5_000);
-        int warmupRounds = intArg(args, "--warmup-rounds", 2);
+        int warmupRounds = intArg(args, "--warmup-rounds", 12);
         // --only campaign|single|batches: those rounds alone, to profile one path (-Dbench.jvm="-XX:StartFlightRecording=...").
         String only = stringArg(args, "--only", "all");
         RedisExtension.redisson().getKeys().flushall();
@@ -114,12 +114,16 @@ public final class QueueBenchmark {
             long queued = 0;
             long queuedBytes = 0;
             long jitBefore = 0;
-            for (int round = -warmupRounds; round < rounds; round++) {
-                boolean measured = round >= 0;
-                if (round == 0) {
-                    jitBefore = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
-                }
-                int base = (round + warmupRounds) * perRound;
+            // Unmeasured rounds go on until the JIT is quiet: at most 5% of a round's time spent
+            // compiling (at least 2 such rounds, at most --warmup-rounds). On 2 cores a compiler
+            // thread at work takes half the machine from whichever phase is running.
+            int firstMeasured = Integer.MAX_VALUE;
+            long roundStart = System.nanoTime();
+            long roundJit = jitMs();
+            for (int round = 0, measuredRounds = 0; measuredRounds < rounds; round++) {
+                boolean measured = round >= firstMeasured;
+                measuredRounds += measured ? 1 : 0;
+                int base = round * perRound;
                 if (only.equals("all")) {
                     Result r = cpu(redisson, () -> run(perRound, concurrency,
                             i -> call(health.check(HealthCheckRequest.getDefaultInstance()))));
@@ -148,10 +152,20 @@ public final class QueueBenchmark {
                             i -> rawSettle(engine, "raw-bench", "r-" + (base + i), "s" + i % stewards)));
                     raw = measured ? raw.plus(r) : raw;
                 }
+                if (!measured) {
+                    double spentMs = (System.nanoTime() - roundStart) / 1e6;
+                    long compiledMs = jitMs() - roundJit;
+                    if (round + 1 >= warmupRounds || (round >= 1 && compiledMs <= 0.05 * spentMs)) {
+                        firstMeasured = round + 1;
+                        jitBefore = jitMs();
+                    }
+                    roundStart = System.nanoTime();
+                    roundJit = jitMs();
+                }
             }
-            long jitMs = ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitBefore;
             String jit = String.format("JIT compiling during the measured rounds: %,d ms (warm-up: %,d calls per path, "
-                    + "then %d unmeasured rounds)", jitMs, warmup, warmupRounds);
+                    + "then %d unmeasured rounds, until one compiled at most 5%% of its time, at most %d)",
+                    jitMs() - jitBefore, warmup, firstMeasured, warmupRounds);
             if (!only.equals("all")) {
                 System.out.println(jit);
                 System.out.println(switch (only) {
@@ -240,6 +254,11 @@ public final class QueueBenchmark {
         while (engine.settlements().stats().toCompletableFuture().join().total().depth() > 0) {
             Thread.sleep(20);
         }
+    }
+
+    /** Milliseconds the JIT compilers have worked so far. */
+    private static long jitMs() {
+        return ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
     }
 
     private static long usedMemory(RedissonClient redisson) {
