@@ -704,14 +704,16 @@ local function open_dead_letter(done, other)
   return fields
 end
 
--- The fields of a queued settlement, in the order QueueEntry reads them: campaign id, order no,
--- steward id, region, group, lines ('sku,quantity,paid_fen' joined by ';'), buyer id, steward
--- name. An entry stores them as one field, `e`: their values joined by single spaces, empty ones
--- as empty tokens, the name last (free text, it may hold spaces; ids and lines hold none).
--- Entries written before held one field per value, the empty ones left out; they read the same.
+-- The fields of a queued settlement, in the order QueueEntry reads them and queue-submit takes
+-- them: campaign id, order no, steward id, region, group, lines ('sku,quantity,paid_fen' joined by
+-- ';'), buyer id, steward name. An entry holds one field per non-empty value; an absent field
+-- reads '', as does an empty one (older entries). Readers also take the one-field layout a later
+-- version is to write (docs/design.md, "What a submission writes"): one field `e`, the values
+-- joined by single spaces, empty ones as empty tokens, the name last (free text, it may hold
+-- spaces; ids and lines hold none).
 local QUEUE_FIELDS = {'c', 'o', 's', 'r', 'g', 'l', 'b', 'n'}
 
--- A queued settlement's fields by name (absent ones as ''), from its stream entry's flat field list.
+-- A queued settlement's fields by name, from its stream entry's flat field list, in either layout.
 local function queue_fields(flat)
   if flat[1] ~= 'e' then
     return fields_of(flat)
@@ -721,15 +723,6 @@ local function queue_fields(flat)
     fields[name] = values[i] or ''
   end
   return fields
-end
-
--- The `e` value of a queued settlement with `fields` (by name; absent ones as '').
-local function queue_text(fields)
-  local values = {}
-  for i, name in ipairs(QUEUE_FIELDS) do
-    values[i] = fields[name] or ''
-  end
-  return table.concat(values, ' ')
 end
 
 -- Appends one delivered entry to a reply: id, deliveries, then the QUEUE_FIELDS (10 elements).
