@@ -56,6 +56,7 @@ class CommissionServerMainTest {
         Process process = main(dir, "--port", Integer.toString(port), "--data-dir", data.toString());
         try {
             awaitListening(port, process);
+            awaitOutput(dir, "commission-server listening on", process);
             ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", port,
                     InsecureChannelCredentials.create()).build();
             try {
@@ -117,6 +118,8 @@ class CommissionServerMainTest {
                     "redis://:s3cret@127.0.0.1:" + redisPort);
             try {
                 awaitListening(port, process);
+                // The port opens before the line is logged: stopped in between, the server never logs it.
+                awaitOutput(dir, "commission-server listening on", process);
                 process.destroy(); // SIGTERM
                 assertTrue(process.waitFor(60, TimeUnit.SECONDS));
             } finally {
@@ -160,6 +163,18 @@ class CommissionServerMainTest {
             }
         }
         throw new AssertionError("server did not listen on " + port);
+    }
+
+    /** Waits until the process's stdout or stderr holds {@code text}. */
+    private static void awaitOutput(Path dir, String text, Process process) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            if ((Files.readString(dir.resolve("stdout")) + Files.readString(dir.resolve("stderr"))).contains(text)) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the server did not print \"" + text + "\"");
     }
 
     private static int freePort() throws IOException {
