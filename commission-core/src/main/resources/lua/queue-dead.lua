@@ -18,12 +18,7 @@ if record.state == 'SETTLED' or #entry == 0 then
 end
 local now = now_ms()
 -- A dead letter holds the settlement's non-empty fields one by one, then why it is there.
-local settlement, fields = queue_fields(entry[1][2]), {}
-for _, name in ipairs(QUEUE_FIELDS) do
-  if (settlement[name] or '') ~= '' then
-    fields[#fields + 1], fields[#fields + 2] = name, settlement[name]
-  end
-end
+local fields = queue_flat(queue_fields(entry[1][2]))
 fields[#fields + 1] = 'attempts'
 fields[#fields + 1] = ARGV[3]
 fields[#fields + 1] = 'code'

@@ -10,13 +10,7 @@ if refusal then
   return refusal
 end
 -- checks done; writes
-local entry = {}
-for _, name in ipairs(QUEUE_FIELDS) do
-  if (fields[name] or '') ~= '' then
-    entry[#entry + 1], entry[#entry + 2] = name, fields[name]
-  end
-end
-local id = redis.call('XADD', KEYS[1], '*', unpack(entry))
+local id = redis.call('XADD', KEYS[1], '*', unpack(queue_flat(fields)))
 redis.call('HSET', KEYS[2], 'state', 'QUEUED', 'entry', id, 'attempts', 0)
 redis.call('HDEL', KEYS[2], 'dead')
 redis.call('HSET', KEYS[4], ARGV[1], 'REPLAYED|' .. now_ms())

@@ -725,6 +725,18 @@ local function queue_fields(flat)
   return fields
 end
 
+-- The non-empty fields of a queued settlement (by name) as the flat name, value list that an entry
+-- (one field per value) and a dead letter hold.
+local function queue_flat(fields)
+  local flat = {}
+  for _, name in ipairs(QUEUE_FIELDS) do
+    if (fields[name] or '') ~= '' then
+      flat[#flat + 1], flat[#flat + 2] = name, fields[name]
+    end
+  end
+  return flat
+end
+
 -- Appends one delivered entry to a reply: id, deliveries, then the QUEUE_FIELDS (10 elements).
 local function queue_entry(reply, id, deliveries, flat)
   local fields = queue_fields(flat)
