@@ -2,21 +2,20 @@
 -- KEYS[1] stream  KEYS[2] settlement:<campaign>:<order>  KEYS[3 .. 2N] the other settlements' stream and
 -- record, in pairs, in order. Under Redis Cluster one call holds one partition's settlements; on
 -- one Redis node it may hold a whole batch, whatever the partitions.
--- ARGV, 9 per settlement: the fingerprint of the payload, then the entry's QUEUE_FIELDS in their
--- order: campaign id, order no, steward id, region, group, lines ('sku,quantity,paid_fen' joined
--- by ';'), buyer id ('' = none), steward name
+-- ARGV, 2 per settlement: the fingerprint of the payload, then the entry's `e` value (the
+-- QUEUE_FIELDS' values joined by spaces, the name last: SettlementQueue.entryText).
 -- The settlement record makes a resubmission harmless: the same payload answers where the order
 -- stands and stores nothing; another payload is a conflict, known at once. Each settlement has
 -- its own outcome: replies OK, then per settlement its word (APPLIED, DUPLICATE or
 -- ORDER_CONFLICT) and its state (QUEUED, SETTLED or DEAD; '' for a conflict).
--- What is written is kept small, since the append-only file logs every argument of every write:
--- the entry holds only the non-empty fields (c o s r g l b n; a reader takes an absent one as ''),
--- the record no attempts (absent reads 0), and queued_at is the entry id's milliseconds.
+-- What is written is kept small, since the append-only file logs every argument of every write
+-- and Redis handles each argument several times on the way: the entry is one field, the record
+-- has no attempts (absent reads 0), and queued_at is the entry id's milliseconds.
 local n = #KEYS / 2
 -- fp_of: the fingerprint of each record this call applies, for a second settlement of the same order
 local reply, fp_of = {'OK'}, {}
 for i = 1, n do
-  local record, fp = KEYS[2 * i], ARGV[(i - 1) * 9 + 1]
+  local record, fp = KEYS[2 * i], ARGV[2 * i - 1]
   local fp_was, state_was = fp_of[record], 'QUEUED'
   if not fp_was then
     local stored = redis.call('HMGET', record, 'fp', 'state')
@@ -32,19 +31,10 @@ for i = 1, n do
   end
 end
 -- checks done; writes
-local args = {} -- the XADD arguments, refilled for each settlement: one table for the whole call
 for i = 1, n do
   if reply[2 * i] == 'APPLIED' then
-    local a, count = (i - 1) * 9, 0
-    for f, name in ipairs(QUEUE_FIELDS) do
-      local value = ARGV[a + 1 + f]
-      if value ~= '' then
-        args[count + 1], args[count + 2] = name, value
-        count = count + 2
-      end
-    end
-    local id = redis.call('XADD', KEYS[2 * i - 1], '*', unpack(args, 1, count))
-    redis.call('HSET', KEYS[2 * i], 'fp', ARGV[a + 1], 'state', 'QUEUED', 'entry', id,
+    local id = redis.call('XADD', KEYS[2 * i - 1], '*', 'e', ARGV[2 * i])
+    redis.call('HSET', KEYS[2 * i], 'fp', ARGV[2 * i - 1], 'state', 'QUEUED', 'entry', id,
       'queued_at', string.match(id, '^%d+'))
   end
 end

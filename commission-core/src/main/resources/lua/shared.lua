@@ -704,13 +704,12 @@ local function open_dead_letter(done, other)
   return fields
 end
 
--- The fields of a queued settlement, in the order QueueEntry reads them and queue-submit takes
--- them: campaign id, order no, steward id, region, group, lines ('sku,quantity,paid_fen' joined by
--- ';'), buyer id, steward name. An entry holds one field per non-empty value; an absent field
--- reads '', as does an empty one (older entries). Readers also take the one-field layout a later
--- version is to write (docs/design.md, "What a submission writes"): one field `e`, the values
--- joined by single spaces, empty ones as empty tokens, the name last (free text, it may hold
--- spaces; ids and lines hold none).
+-- The fields of a queued settlement, in the order QueueEntry reads them: campaign id, order no,
+-- steward id, region, group, lines ('sku,quantity,paid_fen' joined by ';'), buyer id, steward
+-- name. An entry stores them as one field, `e`: their values joined by single spaces, empty ones
+-- as empty tokens, the name last (free text, it may hold spaces; ids and lines hold none).
+-- Entries written by earlier versions hold one field per value, the empty ones absent or empty;
+-- they read the same (docs/design.md, "What a submission writes").
 local QUEUE_FIELDS = {'c', 'o', 's', 'r', 'g', 'l', 'b', 'n'}
 
 -- A queued settlement's fields by name, from its stream entry's flat field list, in either layout.
@@ -725,8 +724,18 @@ local function queue_fields(flat)
   return fields
 end
 
--- The non-empty fields of a queued settlement (by name) as the flat name, value list that an entry
--- (one field per value) and a dead letter hold.
+-- The `e` value of a queued settlement with `fields` (by name; absent ones as ''), as
+-- SettlementQueue.entryText writes it.
+local function queue_text(fields)
+  local values = {}
+  for i, name in ipairs(QUEUE_FIELDS) do
+    values[i] = fields[name] or ''
+  end
+  return table.concat(values, ' ')
+end
+
+-- The non-empty fields of a queued settlement (by name) as the flat name, value list a dead letter
+-- holds.
 local function queue_flat(fields)
   local flat = {}
   for _, name in ipairs(QUEUE_FIELDS) do

@@ -88,8 +88,8 @@ public final class SettlementQueue {
                 SettleCommission r = requests.get(i);
                 scriptKeys.add(keysOf[i].stream());
                 scriptKeys.add(keysOf[i].settlement(r.campaignId(), r.orderNo()));
-                args.addAll(List.of(SettleStrategy.fingerprint(r), r.campaignId(), r.orderNo(), r.stewardId(),
-                        r.regionId(), r.groupId(), lines(r.lines()), r.buyerId(), r.stewardName()));
+                args.add(SettleStrategy.fingerprint(r));
+                args.add(entryText(r));
             }
             runner.run("queue-submit", scriptKeys, args).whenComplete((reply, failure) -> {
                 for (int m = 0; m < members.size(); m++) {
@@ -382,6 +382,18 @@ public final class SettlementQueue {
     private static SettleCommission request(Map<String, String> f) {
         return new SettleCommission(f.get("c"), f.get("o"), f.get("s"), parseLines(f.getOrDefault("l", "")),
                 f.get("r"), f.get("g"), f.get("n"), f.get("b"));
+    }
+
+    /**
+     * A settlement as its stream entry stores it, in the one field {@code e}: campaign id, order no,
+     * steward id, region, group, lines, buyer id and steward name, joined by single spaces (an
+     * empty one as an empty token), the name last since it may hold spaces (ids and lines hold
+     * none). queue_fields in shared.lua reads it back; one field instead of eight saves Redis
+     * handling each argument on the way in, in the script, in the append-only file and in the stream.
+     */
+    static String entryText(SettleCommission r) {
+        return String.join(" ", r.campaignId(), r.orderNo(), r.stewardId(), r.regionId(), r.groupId(), lines(r.lines()),
+                r.buyerId(), r.stewardName());
     }
 
     /** Lines as stored in a stream entry: {@code sku,quantity,paid_fen} joined by {@code ;} (ids hold neither). */
